@@ -1,0 +1,44 @@
+"""django-allauth adapters: what differs from allauth's defaults for SimpleLogin."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.services import user_onboard
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Same-origin redirects only; every new person is onboarded (trial, first alias)."""
+
+    def is_safe_url(self, url):
+        """`next` may only point at this site (no open redirect)."""
+        request = self.request
+        if not url or request is None:
+            return False
+        return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+
+    def save_user(self, request, user, form, commit=True):
+        """Keep the name typed at sign-up and onboard the new person."""
+        user = super().save_user(request, user, form, commit=False)
+        user.name = (form.cleaned_data.get("name") or user.name or "").strip()
+        if commit:
+            user.save()
+            user_onboard(user=user)
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Takes the name from the provider and onboards people who sign up with it."""
+
+    def populate_user(self, request, sociallogin, data):
+        """Fill our single `name` field from the provider's profile."""
+        user = super().populate_user(request, sociallogin, data)
+        full = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+        user.name = (data.get("name") or full or "")[:128]
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        """Onboard a person created through a social provider."""
+        user = super().save_user(request, sociallogin, form)
+        user_onboard(user=user)
+        return user

@@ -1,0 +1,64 @@
+"""Admin for people and aliases."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import Alias, DeletedAlias, User
+from billing.models import Membership
+
+
+class MembershipInline(admin.StackedInline):
+    """The person's plan, editable from their page."""
+
+    model = Membership
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Search people by email; filter by plan and activation."""
+
+    ordering = ["-created_at"]
+    list_display = ["email", "name", "plan", "verified", "is_developer", "is_staff", "created_at"]
+    list_filter = ["membership__plan", "emailaddress__verified", "is_developer", "is_staff", "is_active"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["created_at", "updated_at", "last_login"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["name", "avatar", "is_developer"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("membership").prefetch_related("emailaddress_set")
+
+    @admin.display(description="plan", ordering="membership__plan")
+    def plan(self, obj):
+        membership = getattr(obj, "membership", None)
+        return membership.get_plan_display() if membership else "—"
+
+    @admin.display(description="verified", boolean=True)
+    def verified(self, obj):
+        return any(address.verified for address in obj.emailaddress_set.all())
+
+
+@admin.register(Alias)
+class AliasAdmin(admin.ModelAdmin):
+    """Aliases, searchable by address or owner."""
+
+    list_display = ["email", "user", "enabled", "created_at"]
+    list_filter = ["enabled"]
+    search_fields = ["email", "user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(DeletedAlias)
+class DeletedAliasAdmin(admin.ModelAdmin):
+    """Tombstones of deleted aliases."""
+
+    list_display = ["email", "deleted_at"]
+    search_fields = ["email"]

@@ -1,0 +1,50 @@
+"""Forms for sign-up and the settings page."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up field (allauth adds email and password)."""
+
+    name = forms.CharField(max_length=128, label="Name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    field_order = ["email", "name", "password1", "password2"]
+
+    def signup(self, request, user):
+        """allauth hook; the adapter already stored the name."""
+
+
+class NameForm(forms.Form):
+    """Change the name shown by default."""
+
+    name = forms.CharField(max_length=128, label="Name")
+
+
+class AvatarForm(forms.Form):
+    """Upload an avatar; the service checks and re-encodes it."""
+
+    avatar = forms.FileField(label="Avatar", help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting the account needs the current password."""
+
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if self.user.has_usable_password() and not self.user.check_password(password):
+            raise ValidationError("That is not your password.")
+        if not self.user.has_usable_password() and password != self.user.email:
+            raise ValidationError("Type your email address to confirm.")
+        return password
+
+
+class ResendVerificationForm(forms.Form):
+    """Ask for a new verification link."""
+
+    email = forms.EmailField(label="Email")

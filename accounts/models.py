@@ -1,0 +1,110 @@
+"""People who sign in with SimpleLogin."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class UserManager(BaseUserManager):
+    """Creates users keyed on a lowercase email address."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        """Create a person (not staff)."""
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        """Create an admin of the site."""
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        """Emails are case-insensitive for log in."""
+        return self.get(email=(email or "").lower())
+
+
+def avatar_upload_to(instance, filename):
+    """Store avatars under a per-user folder with the re-encoded file name."""
+    return f"avatars/{instance.pk}/{filename}"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person; their email is their login."""
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    name = models.CharField(max_length=128, blank=True)
+    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True, null=True)
+    is_developer = models.BooleanField(default=False)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return self.name or self.email
+
+
+class Alias(models.Model):
+    """An address on EMAIL_DOMAIN that forwards to its owner's real mailbox."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="aliases")
+    email = models.EmailField(max_length=254, unique=True)
+    enabled = models.BooleanField(default=True)
+    note = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="alias_user_created_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="alias_email_lowercase"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class DeletedAlias(models.Model):
+    """Tombstone of a deleted alias: that address can never be created again."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "deleted aliases"
+
+    def __str__(self):
+        return self.email

@@ -1,0 +1,3 @@
+"""Routes of billing."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of the OpenID Connect provider."""
+
+urlpatterns = []

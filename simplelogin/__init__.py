@@ -1,0 +1,1 @@
+"""SimpleLogin: a privacy-first OpenID Connect identity provider."""

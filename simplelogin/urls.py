@@ -1,0 +1,27 @@
+"""URL routes of the whole site."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from simplelogin import views
+
+handler400 = "simplelogin.views.bad_request"
+handler403 = "simplelogin.views.permission_denied"
+handler404 = "simplelogin.views.page_not_found"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health", views.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("oauth_provider.urls")),
+    path("", include("billing.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

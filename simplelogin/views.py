@@ -1,0 +1,46 @@
+"""Site-wide views: the home redirect, health check and error pages."""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request):
+    """Send signed-in people to their dashboard, everyone else to log in."""
+    return redirect("dashboard" if request.user.is_authenticated else "account_login")
+
+
+@never_cache
+@require_GET
+def health(request):
+    """Report 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request, exception=None):
+    """400 in the site's look."""
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    """403 in the site's look."""
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """404 in the site's look."""
+    return render(request, "404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    """403 for a form posted without a valid CSRF token."""
+    return render(request, "403_csrf.html", status=403)
