@@ -2,6 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.services import user_onboard
@@ -29,6 +31,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Takes the name from the provider and onboards people who sign up with it."""
+
+    def get_app(self, request, provider, client_id=None):
+        """A provider without credentials in the environment is not there at all (404, not 500)."""
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404("This log in provider is not enabled.") from None
 
     def populate_user(self, request, sociallogin, data):
         """Fill our single `name` field from the provider's profile."""

@@ -1,0 +1,48 @@
+"""Forgot password → mail → new password → log in; change password."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_password_reset_end_to_end(client, user, smtp_server):
+    response = client.post("/accounts/password/reset/", {"email": user.email})
+    assert response.status_code == 302
+    assert [m["to"] for m in smtp_server.messages] == [[user.email]]
+    body = smtp_server.messages[0]["message"].get_body(preferencelist=("plain",)).get_content()
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body).group(1)
+
+    response = client.get(path)
+    assert response.status_code == 302
+    form_url = response["Location"]
+    response = client.post(form_url, {"password1": "brand-new-secret-9", "password2": "brand-new-secret-9"})
+    assert response.status_code == 302
+
+    client.logout()
+    response = client.post("/accounts/login/", {"login": user.email, "password": "brand-new-secret-9"})
+    assert response["Location"] == "/dashboard/"
+
+
+def test_password_reset_for_unknown_email_sends_no_reset_link(client, smtp_server):
+    response = client.post("/accounts/password/reset/", {"email": "ghost@example.com"})
+    assert response.status_code == 302
+    bodies = [m["message"].get_body(preferencelist=("plain",)).get_content() for m in smtp_server.messages]
+    assert not any("/accounts/password/reset/key/" in body for body in bodies)
+
+
+def test_change_password_needs_the_current_one(signed_in, user, password):
+    response = signed_in.post(
+        "/accounts/password/change/",
+        {"oldpassword": "wrong-one-here", "password1": "another-secret-1", "password2": "another-secret-1"},
+    )
+    assert response.status_code == 200
+    assert "Please type your current password." in response.content.decode()
+    response = signed_in.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": "another-secret-1", "password2": "another-secret-1"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-secret-1")

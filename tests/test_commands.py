@@ -1,0 +1,37 @@
+"""Operator commands of the foundation: generate_signing_key and seed_demo."""
+
+import stat
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+
+from accounts.models import User
+
+
+def test_generate_signing_key_writes_a_private_rsa_2048_key_once(settings, tmp_path, capsys):
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    settings.KEYS_DIR = tmp_path / "keys"
+    call_command("generate_signing_key")
+    path = tmp_path / "keys" / "jwtRS256.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    key = load_pem_private_key(path.read_bytes(), password=None)
+    assert key.key_size == 2048
+    first = path.read_bytes()
+    call_command("generate_signing_key")
+    assert path.read_bytes() == first
+    assert "already exists" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_credentials(client, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "demo@sl.local / demo-password-1" in out
+    assert User.objects.filter(email="demo@sl.local").count() == 1
+    assert User.objects.get(email="admin@sl.local").is_superuser
+    assert EmailAddress.objects.get(email="demo@sl.local").verified
+    response = client.post("/accounts/login/", {"login": "demo@sl.local", "password": "demo-password-1"})
+    assert response["Location"] == "/dashboard/"

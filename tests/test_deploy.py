@@ -1,0 +1,40 @@
+"""`manage.py check --deploy` passes with a production-like environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3P9-x_V0qL7mZr2TtYb8wNcHs4JdGfA1uEoRiKyWpQxVnBmLzCaSdFgHjKl",
+    "URL": "https://login.example.com",
+    "ALLOWED_HOSTS": "login.example.com",
+    "USE_X_FORWARDED_PROTO": "true",
+    "DATABASE_URL": "sqlite:////tmp/simplelogin-deploy-check.sqlite3",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+}
+
+
+def _check(extra_env):
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_passes_in_production_like_environment():
+    result = _check(PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = dict(PRODUCTION_ENV, SECRET_KEY="")
+    result = _check(env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
