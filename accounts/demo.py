@@ -29,4 +29,23 @@ def demo_seed() -> list[str]:
     ):
         _, created = _person(email=email, name=name, password=password, staff=staff)
         lines.append(f"{'created' if created else 'exists '}  {email} / {password}{'  (superuser, /admin/)' if staff else ''}")
+    lines.append(demo_client_seed())
     return lines
+
+
+DEMO_CLIENT_ID = "demo-client"
+DEMO_REDIRECT_URI = "http://127.0.0.1:7000/callback"
+
+
+def demo_client_seed() -> str:
+    """Create (once) the demo client app (oauth_provider); its secret is printed only when created."""
+    from oauth_provider.models import Client
+    from oauth_provider.services import client_create
+
+    if Client.objects.filter(client_id=DEMO_CLIENT_ID).exists():
+        return f"exists   demo client {DEMO_CLIENT_ID} (secret shown when it was created)"
+    client, secret = client_create(name="Demo App", redirect_uris=[DEMO_REDIRECT_URI],
+                                   post_logout_redirect_uris=["http://127.0.0.1:7000/"], hybrid=True)
+    client.client_id = DEMO_CLIENT_ID
+    client.save(update_fields=["client_id"])
+    return f"created  demo client client_id={DEMO_CLIENT_ID} client_secret={secret} redirect_uri={DEMO_REDIRECT_URI}"

@@ -48,3 +48,14 @@ class ResendVerificationForm(forms.Form):
     """Ask for a new verification link."""
 
     email = forms.EmailField(label="Email")
+
+
+class CustomAliasForm(forms.Form):
+    """The prefix of a custom alias; the service normalises it and adds a random suffix."""
+
+    prefix = forms.CharField(
+        max_length=100,
+        label="Prefix",
+        help_text="3 to 40 characters: letters a-z, digits, dot, underscore or hyphen. A short random suffix is added.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

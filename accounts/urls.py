@@ -6,6 +6,12 @@ from accounts import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/aliases/random", views.alias_create_random, name="alias_create_random"),
+    path("dashboard/aliases/custom", views.alias_create_custom, name="alias_create_custom"),
+    path("dashboard/aliases/<int:alias_id>/toggle", views.alias_toggle, name="alias_toggle"),
+    path("dashboard/aliases/<int:alias_id>/note", views.alias_note, name="alias_note"),
+    path("dashboard/aliases/<int:alias_id>/delete", views.alias_delete, name="alias_delete"),
+    path("dashboard/aliases/<int:alias_id>/test-email", views.alias_test_email, name="alias_test_email"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/name", views.settings_name, name="settings_name"),
     path("settings/avatar", views.settings_avatar, name="settings_avatar"),

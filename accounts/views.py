@@ -1,23 +1,135 @@
 """Signed-in pages of accounts: the dashboard and the settings page."""
 
+import logging
+
 from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
-from accounts.forms import AvatarForm, DeleteAccountForm, NameForm, ResendVerificationForm
-from billing.selectors import membership_get
+from accounts import selectors, services
+from accounts.exceptions import AliasError, InvalidAliasPrefix
+from accounts.forms import AvatarForm, CustomAliasForm, DeleteAccountForm, NameForm, ResendVerificationForm
+from accounts.models import Alias
+from billing.selectors import membership_get, user_can_create_custom_alias
+
+log = logging.getLogger(__name__)
+
+
+def _alias_or_404(request, alias_id: int) -> Alias:
+    try:
+        return selectors.alias_get_for_user(user=request.user, alias_id=alias_id)
+    except Alias.DoesNotExist:
+        raise Http404("No such alias.") from None
+
+
+def _dashboard_page(request, *, custom_form=None, status=200):
+    search = request.GET.get("q", "").strip()[:100]
+    context = {
+        "aliases": selectors.alias_list(user=request.user, search=search),
+        "search": search,
+        "custom_form": custom_form or CustomAliasForm(),
+        "can_create_custom": user_can_create_custom_alias(user=request.user),
+        "quota_left": selectors.alias_quota_left(user=request.user),
+    }
+    return render(request, "accounts/dashboard.html", context, status=status)
 
 
 @login_required
+@require_http_methods(["GET"])
 def dashboard(request):
-    """The person's home page."""
-    return render(request, "accounts/dashboard.html", {"aliases": request.user.aliases.all()})
+    """The person's aliases: search, create, switch forwarding, note, test email, delete."""
+    return _dashboard_page(request)
+
+
+@login_required
+@require_POST
+def alias_create_random(request):
+    """Create a random alias in one click."""
+    try:
+        alias = services.alias_create_random(user=request.user)
+    except AliasError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Alias {alias.email} has been created.")
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def alias_create_custom(request):
+    """Create a custom alias from the typed prefix (premium)."""
+    form = CustomAliasForm(request.POST)
+    if form.is_valid():
+        try:
+            alias = services.alias_create_custom(user=request.user, prefix=form.cleaned_data["prefix"])
+        except InvalidAliasPrefix as error:
+            form.add_error("prefix", str(error))
+        except AliasError as error:
+            messages.error(request, str(error))
+            return redirect("dashboard")
+        else:
+            messages.success(request, f"Alias {alias.email} has been created.")
+            return redirect("dashboard")
+    return _dashboard_page(request, custom_form=form, status=400)
+
+
+@login_required
+@require_POST
+def alias_toggle(request, alias_id: int):
+    """Switch forwarding of one alias on or off."""
+    alias = services.alias_toggle(alias=_alias_or_404(request, alias_id))
+    state = "on" if alias.enabled else "off"
+    messages.success(request, f"Forwarding for {alias.email} is now {state}.")
+    return redirect("dashboard")
+
+
+@login_required
+@require_POST
+def alias_note(request, alias_id: int):
+    """Save the note of one alias."""
+    alias = _alias_or_404(request, alias_id)
+    try:
+        services.alias_update_note(alias=alias, note=request.POST.get("note", ""))
+    except AliasError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The note of {alias.email} is saved.")
+    return redirect("dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alias_delete(request, alias_id: int):
+    """Confirm (GET) then delete (POST) an alias, naming the apps that lose it."""
+    alias = _alias_or_404(request, alias_id)
+    if request.method == "POST":
+        email = alias.email
+        services.alias_delete(alias=alias)
+        messages.success(request, f"Alias {email} has been deleted.")
+        return redirect("dashboard")
+    authorizations = alias.authorizations.select_related("client").order_by("client__name")
+    return render(request, "accounts/alias_delete.html", {"alias": alias, "authorizations": authorizations})
+
+
+@login_required
+@require_POST
+def alias_test_email(request, alias_id: int):
+    """Send a test email to one alias."""
+    alias = _alias_or_404(request, alias_id)
+    try:
+        services.alias_send_test_email(alias=alias)
+    except OSError:
+        log.exception("alias test email failed alias_id=%s", alias.pk)
+        messages.error(request, "The test email could not be sent right now. Please try again later.")
+    else:
+        messages.success(request, f"A test email has been sent to {alias.email}. Please check your inbox.")
+    return redirect("dashboard")
 
 
 def _settings_page(request, **forms):

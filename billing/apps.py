@@ -7,3 +7,6 @@ class BillingConfig(AppConfig):
     """Plans, memberships and the Stripe boundary."""
 
     name = "billing"
+
+    def ready(self):
+        from billing import webhooks  # noqa: F401  (connects the Stripe event handlers after dj-stripe's)

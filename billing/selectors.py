@@ -1,11 +1,17 @@
-"""Reads about a person's plan (the 2019 rules)."""
+"""Reads about a person's plan (the 2019 rules) and their billing state."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
 from django.utils import timezone
+from djstripe.settings import djstripe_settings
 
 from billing.models import Membership, Plan
+from billing.plans import OFFERS, PREMIUM_PLANS
+
+SUBSCRIPTION_LIVE_STATUSES = ("active", "trialing", "past_due")
+SUBSCRIPTION_ENDED_STATUSES = ("canceled", "unpaid", "incomplete_expired")
 
 
 def membership_get(*, user) -> Membership | None:
@@ -46,3 +52,75 @@ def user_alias_quota(*, user, now: datetime | None = None) -> int | None:
     if user_is_premium(user=user, now=now):
         return None
     return settings.MAX_ALIASES_FREE_PLAN
+
+
+def billing_enabled() -> bool:
+    """Stripe billing is on when a secret key and both price ids are configured."""
+    return bool(djstripe_settings.STRIPE_SECRET_KEY) and all(offer.price_id for offer in OFFERS)
+
+
+def membership_for_customer(*, customer_id: str) -> Membership | None:
+    """The membership holding this Stripe customer id, if any."""
+    if not customer_id:
+        return None
+    return Membership.objects.filter(stripe_customer_id=customer_id).select_related("user").first()
+
+
+def subscription_period_end(*, subscription) -> datetime | None:
+    """End of the current period, read from the subscription items (the subscription's own field is gone)."""
+    items = (subscription.stripe_data.get("items") or {}).get("data") or []
+    ends = [item["current_period_end"] for item in items if item.get("current_period_end")]
+    if not ends:
+        ends = [subscription.stripe_data.get("cancel_at") or subscription.stripe_data.get("current_period_end")]
+    end = max((value for value in ends if value), default=None)
+    return datetime.fromtimestamp(end, tz=dt_timezone.utc) if end else None
+
+
+def subscription_price(*, subscription) -> tuple[str, str | None]:
+    """The (price id, billing interval) of the subscription's first item."""
+    items = (subscription.stripe_data.get("items") or {}).get("data") or []
+    if not items:
+        return "", None
+    price = items[0].get("price") or {}
+    return price.get("id", ""), (price.get("recurring") or {}).get("interval")
+
+
+@dataclass(frozen=True)
+class BillingOverview:
+    """What the settings page shows about the person's plan."""
+
+    membership: Membership | None
+    is_premium: bool
+    renews_at: datetime | None
+    ends_at: datetime | None
+    can_cancel: bool
+    can_reactivate: bool
+    can_manage: bool
+    can_upgrade: bool
+    billing_enabled: bool
+
+
+def billing_overview(*, user, now: datetime | None = None) -> BillingOverview:
+    """The person's plan, when it renews or ends, and which billing buttons apply."""
+    from djstripe.models import Subscription
+
+    now = now or timezone.now()
+    membership = membership_get(user=user)
+    enabled = billing_enabled()
+    subscription = None
+    if membership and membership.stripe_subscription_id:
+        subscription = Subscription.objects.filter(id=membership.stripe_subscription_id).first()
+    live = bool(subscription and subscription.status in SUBSCRIPTION_LIVE_STATUSES)
+    renewing = bool(live and membership.plan in PREMIUM_PLANS and membership.expires_at is None)
+    ending = bool(live and membership.plan in PREMIUM_PLANS and membership.expires_at and membership.expires_at > now)
+    return BillingOverview(
+        membership=membership,
+        is_premium=user_is_premium(user=user, now=now),
+        renews_at=subscription_period_end(subscription=subscription) if renewing else None,
+        ends_at=membership.expires_at if membership else None,
+        can_cancel=enabled and renewing,
+        can_reactivate=enabled and ending,
+        can_manage=enabled and bool(membership and membership.stripe_customer_id),
+        can_upgrade=enabled and not live,
+        billing_enabled=enabled,
+    )

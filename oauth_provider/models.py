@@ -1,10 +1,32 @@
 """Client apps registered by developers (the swapped django-oauth-toolkit Application model)."""
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from oauth2_provider.models import AbstractApplication
+from oauth2_provider.models import AbstractApplication, AbstractGrant
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+
+
+def redirect_uri_problem(uri: str) -> str | None:
+    """Why a redirect URI may not be registered, or None (RFC 9700 2.1, RFC 8252 7.3)."""
+    parts = urlsplit(uri)
+    if "#" in uri:
+        return "A redirect URI cannot contain a fragment (#)."
+    if "*" in uri:
+        return "Wildcards are not allowed in redirect URIs."
+    if "@" in parts.netloc:
+        return "A redirect URI cannot contain credentials."
+    if not parts.hostname:
+        return "A redirect URI must be an absolute URL."
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return None
+    return "Use https, or http://127.0.0.1 / http://[::1] for apps running on the person's computer."
 
 
 def client_icon_upload_to(instance, filename):
@@ -27,6 +49,50 @@ class Client(AbstractApplication):
 
     def __str__(self):
         return self.name or self.client_id
+
+    def allows_grant_type(self, *grant_types):
+        """One client may use the code, implicit and hybrid flows together (the flags), never others."""
+        allowed = set()
+        if self.allow_code_flow:
+            allowed.add(self.GRANT_AUTHORIZATION_CODE)
+        if self.allow_implicit_flow:
+            allowed.add(self.GRANT_IMPLICIT)
+        if self.allow_hybrid_flow:
+            allowed.add(self.GRANT_OPENID_HYBRID)
+        return bool(allowed.intersection(grant_types))
+
+    @property
+    def jwk_key(self):
+        """Every client's id_tokens are signed with the site's current RS256 key."""
+        from oauth_provider.keys import signing_key
+
+        return signing_key()
+
+    def clean(self):
+        """DOT's checks plus ours: https or loopback http, no fragments, no wildcards."""
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        problems = [p for p in (redirect_uri_problem(u) for u in self.redirect_uris.split()) if p]
+        problems += [p for p in (redirect_uri_problem(u) for u in self.post_logout_redirect_uris.split()) if p]
+        if problems:
+            errors.setdefault("redirect_uris", []).extend(sorted(set(problems)))
+        if errors:
+            raise ValidationError(errors)
+
+
+class AuthorizationCode(AbstractGrant):
+    """DOT's Grant (swapped) that remembers its use, so a replayed code revokes what it issued (RFC 9700 4.2.4)."""
+
+    auth_time = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    access_token_id = models.BigIntegerField(null=True, blank=True)
+    token_family = models.UUIDField(null=True, blank=True)
+
+    class Meta(AbstractGrant.Meta):
+        swappable = "OAUTH2_PROVIDER_GRANT_MODEL"
 
 
 def subject_generate() -> str:

@@ -43,10 +43,15 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.facebook",
     "oauth2_provider",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "djstripe",
     "accounts",
     "oauth_provider",
     "billing",
+    "forwarding",
+    "api",
+    "developer",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +109,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.BCryptPasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "oauth_provider.hashers.ClientSecretSHA256Hasher",  # client secrets only (OAUTH2_PROVIDER CLIENT_SECRET_HASHER)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,24 +246,57 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
 }
 
 # django-oauth-toolkit (the OpenID Connect provider); the swapped Application model is set from the first migration.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth_provider.Client"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth_provider.AuthorizationCode"
+# Named explicitly so migration tooling can resolve every swappable DOT model.
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    "OAUTH2_VALIDATOR_CLASS": "oauth_provider.oauth2_validator.Validator",
+    # PKCE is required of public clients only (the validator decides; 2019 confidential clients keep working).
     "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # no access_token in query strings
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # only SHA-256 checksums of tokens are stored
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 (the views add it in every response mode)
+    "OIDC_ISS_ENDPOINT": URL,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 60 * 24 * 30,
     "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "CLIENT_SECRET_GENERATOR_LENGTH": 64,  # 64 chars of [A-Za-z0-9] = 381 bits
+    "CLIENT_SECRET_HASHER": "sha256_client_secret",
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
     "SCOPES": {
         "openid": "Your identity for this app",
         "email": "An email address",
         "profile": "Your name and avatar",
+        "name": "Your name (older apps)",
+        "avatar_url": "Your avatar (older apps)",
+        "aliases:read": "See your aliases and account summary",
+        "aliases:write": "Create, change and delete your aliases",
     },
     "DEFAULT_SCOPES": ["openid"],
 }
+# Deliberate: the implicit/hybrid flows are part of the product (2019 clients), and http redirect URIs are
+# accepted only for loopback addresses (RFC 8252; oauth_provider.models.redirect_uri_problem enforces it).
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W001", "oauth2_provider.W008"]
 CSRF_FAILURE_VIEW = "simplelogin.views.csrf_failure"
 
 # dj-stripe (billing); keys come from the environment, billing is off without them.
@@ -267,3 +306,59 @@ STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
 STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
 STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# Stripe price ids of the two premium plans (billing.plans); promo codes give one year of premium.
+STRIPE_PRICE_MONTHLY = env("STRIPE_PRICE_MONTHLY", default="")
+STRIPE_PRICE_YEARLY = env("STRIPE_PRICE_YEARLY", default="")
+PROMO_CODES = [code.strip().upper() for code in env.list("PROMO_CODES", default=[]) if code.strip()]
+TRIAL_REMINDER_DAYS = env.int("TRIAL_REMINDER_DAYS", default=3)
+
+# Alias mail forwarding (forwarding/): the inbound SMTP handler that Postfix relays @EMAIL_DOMAIN mail to.
+MAIL_HANDLER_HOST = env("MAIL_HANDLER_HOST", default="127.0.0.1")
+MAIL_HANDLER_PORT = env.int("MAIL_HANDLER_PORT", default=20381)
+MAIL_MAX_MESSAGE_BYTES = env.int("MAIL_MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
+# DKIM signing of forwarded mail and replies (off while no key path is set; then Postfix/OpenDKIM must sign).
+DKIM_PRIVATE_KEY_PATH = env("DKIM_PRIVATE_KEY_PATH", default="")
+DKIM_SELECTOR = env("DKIM_SELECTOR", default="dkim")
+
+# JSON API under /api/v1/ (api/): personal API keys or OAuth tokens with aliases:* scopes; OpenAPI by drf-spectacular.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.OAuth2TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiKeyOrTokenHasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.AliasPagination",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SimpleLogin API",
+    "DESCRIPTION": "Manage your aliases and the apps you signed in to. Authenticate with a personal API key "
+    "(`Authorization: Bearer sl_...`, created on the settings page) or an OAuth access token with the "
+    "`aliases:read` / `aliases:write` scopes.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "OAUTH2_FLOWS": ["authorizationCode"],
+    "OAUTH2_AUTHORIZATION_URL": "/oauth2/authorize",
+    "OAUTH2_TOKEN_URL": "/oauth2/token",
+    "OAUTH2_SCOPES": {
+        "aliases:read": "See your aliases and account summary",
+        "aliases:write": "Create, change and delete your aliases",
+    },
+}
+
+# Developer programme (developer/): partner codes (comma-separated, case-insensitive) that make the
+# signed-in person a developer at once on /partner/.
+PARTNER_CODES = [code.strip().upper() for code in env.list("PARTNER_CODES", default=[]) if code.strip()]

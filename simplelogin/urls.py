@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from simplelogin import views
 
@@ -19,9 +18,11 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("oauth_provider.urls")),
     path("", include("billing.urls")),
+    path("", include("api.urls")),
+    path("", include("developer.urls")),
 ]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", views.media),
     ]

@@ -1,10 +1,12 @@
 """Site-wide views: the home redirect, health check and error pages."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 
 @require_GET
@@ -44,3 +46,12 @@ def page_not_found(request, exception=None):
 def csrf_failure(request, reason=""):
     """403 for a form posted without a valid CSRF token."""
     return render(request, "403_csrf.html", status=403)
+
+
+@require_GET
+def media(request, path):
+    """Uploads on local disk (avatars, client icons); S3 serves them itself when configured."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

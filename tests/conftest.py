@@ -9,7 +9,7 @@ from tests.factories import PASSWORD, UserFactory
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings, tmp_path):
     """Fast password hashing in tests (Argon2 is tested on its own), fresh cache and media per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "oauth_provider.hashers.ClientSecretSHA256Hasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     cache.clear()
@@ -36,6 +36,15 @@ def signed_in(client, user):
     return client
 
 
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class _Mailbox:
     """Messages received by the loopback SMTP server."""
 
@@ -46,7 +55,9 @@ class _Mailbox:
         from email import message_from_bytes, policy
 
         message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message})
+        self.messages.append(
+            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message, "raw": envelope.content}
+        )
         return "250 Message accepted for delivery"
 
 
@@ -56,11 +67,11 @@ def smtp_server(settings):
     from aiosmtpd.controller import Controller
 
     mailbox = _Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=0)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.server.sockets[0].getsockname()[1]
+    settings.EMAIL_PORT = controller.port
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = False

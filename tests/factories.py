@@ -42,3 +42,32 @@ class AliasFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     email = factory.Sequence(lambda n: f"alias_{n}@sl.local")
+
+
+CLIENT_SECRET = "client-secret-for-tests-0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """A confidential client app (code flow) whose secret is CLIENT_SECRET, stored hashed."""
+
+    class Meta:
+        model = "oauth_provider.Client"
+
+    name = factory.Sequence(lambda n: f"App {n}")
+    user = factory.SubFactory(UserFactory)
+    redirect_uris = "https://app.example/callback"
+    post_logout_redirect_uris = "https://app.example/logged-out"
+    client_type = "confidential"
+    authorization_grant_type = "authorization-code"
+    client_secret = CLIENT_SECRET
+
+
+class AuthorizationFactory(factory.django.DjangoModelFactory):
+    """A person's consent to a client, sharing their real email."""
+
+    class Meta:
+        model = "oauth_provider.Authorization"
+
+    user = factory.SubFactory(UserFactory)
+    client = factory.SubFactory(ClientFactory)
+    name = factory.LazyAttribute(lambda o: o.user.name)

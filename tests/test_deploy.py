@@ -19,7 +19,7 @@ PRODUCTION_ENV = {
 
 
 def _check(extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,0 +1,231 @@
+"""The playground: a real sign-in as one of the developer's clients, each protocol step kept for display.
+
+The pending sign-in (state, nonce, PKCE verifier and, for confidential clients, the secret typed for this one
+sign-in) lives in the person's session until the callback consumes it; the exchange and userinfo calls go to
+our own endpoints in-process (developer.loopback).
+"""
+
+import base64
+import hashlib
+import json
+import logging
+import secrets
+import time
+from urllib.parse import quote, urlencode
+
+from jwcrypto import jwk, jwt
+from jwcrypto.common import JWException
+
+from developer import loopback
+from developer.exceptions import PlaygroundError
+from developer.selectors import client_get_for_owner
+from developer.services import playground_callback_uri
+from oauth_provider.models import Client
+
+log = logging.getLogger(__name__)
+
+SESSION_KEY = "developer_playground"
+MAX_PENDING = 5
+PENDING_TTL_SECONDS = 15 * 60
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64url_decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def pkce_challenge(verifier: str) -> str:
+    """S256 code_challenge of a verifier (RFC 7636 4.2)."""
+    return _b64url(hashlib.sha256(verifier.encode()).digest())
+
+
+def playground_start(
+    *, session, client: Client, response_type: str, scopes: list[str], pkce: bool,
+    response_mode: str = "", prompt: str = "", client_secret: str = "",
+) -> str:
+    """Remember a new sign-in in the session and return the authorize URL to send the browser to."""
+    metadata = loopback.provider_metadata()
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
+    verifier = secrets.token_urlsafe(48) if pkce else ""
+    params = {
+        "client_id": client.client_id, "redirect_uri": playground_callback_uri(), "response_type": response_type,
+        "scope": " ".join(scopes), "state": state, "nonce": nonce,
+    }
+    if verifier:
+        params.update(code_challenge=pkce_challenge(verifier), code_challenge_method="S256")
+    if response_mode:
+        params["response_mode"] = response_mode
+    if prompt:
+        params["prompt"] = prompt
+    authorize_url = f"{metadata['authorization_endpoint']}?{urlencode(params, quote_via=quote)}"
+    now = time.time()
+    pending = {
+        key: value for key, value in session.get(SESSION_KEY, {}).items()
+        if now - value.get("started_at", 0) < PENDING_TTL_SECONDS
+    }
+    for stale in sorted(pending, key=lambda key: pending[key]["started_at"])[: max(0, len(pending) - MAX_PENDING + 1)]:
+        del pending[stale]
+    pending[state] = {
+        "client_id": client.client_id, "nonce": nonce, "verifier": verifier, "response_type": response_type,
+        "scopes": scopes, "secret": client_secret, "authorize_url": authorize_url, "started_at": now,
+    }
+    session[SESSION_KEY] = pending
+    log.info("playground started client_id=%s response_type=%s pkce=%s", client.client_id, response_type, bool(verifier))
+    return authorize_url
+
+
+def _pretty(data) -> str:
+    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False)
+
+
+def _half_hash(value: str) -> str:
+    """at_hash / c_hash for RS256 (OIDC Core 3.3.2.11)."""
+    digest = hashlib.sha256(value.encode()).digest()
+    return _b64url(digest[: len(digest) // 2])
+
+
+def id_token_inspect(
+    *, token: str, jwks: dict, issuer: str, client_id: str, nonce: str, access_token: str = "", code: str = ""
+) -> dict:
+    """Header and claims of an id_token, its signature checked against the JWKS and its claims validated."""
+    report = {"raw": token, "header": None, "claims": None, "signature_ok": False, "kid": None, "checks": []}
+    parts = token.split(".")
+    try:
+        header = json.loads(_b64url_decode(parts[0]))
+        claims = json.loads(_b64url_decode(parts[1]))
+    except (IndexError, ValueError):
+        report["checks"].append(("decode", False, "This is not a JWS compact serialization."))
+        return report
+    report.update(header=_pretty(header), claims=_pretty(claims), kid=header.get("kid"))
+    try:
+        keyset = jwk.JWKSet.from_json(json.dumps(jwks))
+        jwt.JWT(jwt=token, key=keyset, algs=["RS256"], check_claims=False, expected_type="JWS")
+    except (JWException, ValueError, KeyError, TypeError) as error:
+        report["checks"].append(("signature", False, f"Not verified with the published keys: {error}"))
+    else:
+        report["signature_ok"] = True
+        report["checks"].append(("signature", True, f"RS256 signature verified with the JWKS key {header.get('kid')}."))
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    exp = claims.get("exp")
+    exp_ok = isinstance(exp, int | float) and exp > time.time()
+    nonce_ok = claims.get("nonce") == nonce
+    report["checks"] += [
+        ("iss", claims.get("iss") == issuer, f"iss is {claims.get('iss')!r}; expected {issuer!r}."),
+        ("aud", client_id in audiences, f"aud is {audience!r}; it must contain the client id."),
+        ("exp", exp_ok, "exp is in the future." if exp_ok else "The token has expired (or has no exp)."),
+        ("nonce", nonce_ok, "nonce matches the one sent." if nonce_ok else "nonce does not match the one sent."),
+    ]
+    if access_token and "at_hash" in claims:
+        report["checks"].append(("at_hash", claims["at_hash"] == _half_hash(access_token), "at_hash matches the access token."))
+    if code and "c_hash" in claims:
+        report["checks"].append(("c_hash", claims["c_hash"] == _half_hash(code), "c_hash matches the code."))
+    return report
+
+
+def _basic_auth(client_id: str, secret: str) -> str:
+    """client_secret_basic credentials (RFC 6749 2.3.1: form-urlencoded, then Base64)."""
+    pair = f"{quote(client_id, safe='')}:{quote(secret, safe='')}"
+    return "Basic " + base64.b64encode(pair.encode()).decode()
+
+
+def _call_report(answer: loopback.LoopbackResponse) -> dict:
+    data = answer.json()
+    return {"status": answer.status, "json": data, "body": _pretty(data) if data is not None else answer.body}
+
+
+def playground_finish(*, session, user, params: dict) -> dict:
+    """Consume the pending sign-in named by `state` and run the remaining steps; PlaygroundError if there is none."""
+    try:
+        return _finish(session=session, user=user, params=params)
+    except loopback.LoopbackError as error:
+        raise PlaygroundError(f"The provider's endpoints could not be reached in-process: {error}") from error
+
+
+def _finish(*, session, user, params: dict) -> dict:
+    store = session.get(SESSION_KEY, {})
+    pending = store.pop(params.get("state") or "", None)
+    session[SESSION_KEY] = store
+    if pending is None:
+        raise PlaygroundError(
+            "No playground sign-in is waiting for this answer (unknown or already used state). "
+            "Start again from your client's page."
+        )
+    try:
+        client = client_get_for_owner(user=user, client_id=pending["client_id"])
+    except Client.DoesNotExist:
+        raise PlaygroundError("This client no longer exists.") from None
+    metadata = loopback.provider_metadata()
+    result = {
+        "client": client, "authorize_url": pending["authorize_url"], "response_type": pending["response_type"],
+        "callback": sorted(params.items()), "error": None, "iss": None, "token": None, "id_tokens": [], "userinfo": None,
+    }
+    if "iss" in params:  # RFC 9207 2.4
+        result["iss"] = (params["iss"] == metadata["issuer"], params["iss"], metadata["issuer"])
+    if params.get("error"):
+        result["error"] = (params["error"], params.get("error_description", ""))
+        return result
+    jwks = loopback.request(method="GET", url=metadata["jwks_uri"]).json() or {"keys": []}
+    inspect = {"jwks": jwks, "issuer": metadata["issuer"], "client_id": client.client_id, "nonce": pending["nonce"]}
+    code = params.get("code", "")
+    access_token = params.get("access_token", "")
+    if params.get("id_token"):
+        report = id_token_inspect(token=params["id_token"], access_token=access_token, code=code, **inspect)
+        result["id_tokens"].append(("From the authorization response", report))
+    if code:
+        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": playground_callback_uri()}
+        headers = {}
+        if pending["verifier"]:
+            data["code_verifier"] = pending["verifier"]
+        if client.client_type == Client.CLIENT_CONFIDENTIAL:
+            headers["Authorization"] = _basic_auth(client.client_id, pending["secret"])
+        else:
+            data["client_id"] = client.client_id
+        result["token"] = _call_report(
+            loopback.request(method="POST", url=metadata["token_endpoint"], data=data, headers=headers)
+        )
+        tokens = result["token"]["json"] or {}
+        if result["token"]["status"] == 200:
+            access_token = tokens.get("access_token") or access_token
+            if tokens.get("id_token"):
+                report = id_token_inspect(token=tokens["id_token"], access_token=access_token, **inspect)
+                result["id_tokens"].append(("From the token response", report))
+    if access_token:
+        result["userinfo"] = _call_report(loopback.request(
+            method="GET", url=metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
+        ))
+    log.info("playground finished client_id=%s token_status=%s", client.client_id, (result["token"] or {}).get("status"))
+    return result
+
+
+def curl_commands(*, client: Client, metadata: dict, redirect_uri: str) -> list[tuple[str, str]]:
+    """Shell commands that walk through a code flow by hand with this client."""
+    public = client.client_type == Client.CLIENT_PUBLIC
+    params = {
+        "client_id": client.client_id, "redirect_uri": redirect_uri, "response_type": "code",
+        "scope": "openid email profile", "state": "STATE", "nonce": "NONCE",
+    }
+    if public:
+        params.update(code_challenge="CHALLENGE", code_challenge_method="S256")
+    authorize = f"{metadata['authorization_endpoint']}?{urlencode(params, quote_via=quote)}".replace("CHALLENGE", "$CHALLENGE")
+    exchange = [f"curl -X POST {metadata['token_endpoint']}"]
+    if public:
+        exchange += [f"  -d client_id={client.client_id}", '  -d code_verifier="$VERIFIER"']
+    else:
+        exchange += [f"  -u '{client.client_id}:YOUR_CLIENT_SECRET'"]
+    exchange += ["  -d grant_type=authorization_code", "  -d code=THE_CODE", f"  --data-urlencode redirect_uri={redirect_uri}"]
+    commands = [("The provider's configuration", f"curl {metadata['issuer']}/.well-known/openid-configuration")]
+    if public:
+        commands.append(("Make a PKCE verifier and its S256 challenge", (
+            "VERIFIER=$(openssl rand -base64 48 | tr -d '=+/\\n' | cut -c1-64)\n"
+            "CHALLENGE=$(printf %s \"$VERIFIER\" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=\\n')"
+        )))
+    commands += [
+        ("Open in a browser; you come back to the redirect URI with ?code=…", f'open "{authorize}"'),
+        ("Exchange the code (valid 60 seconds) for tokens", " \\\n".join(exchange)),
+        ("Ask who signed in", f'curl -H "Authorization: Bearer ACCESS_TOKEN" {metadata["userinfo_endpoint"]}'),
+    ]
+    return commands

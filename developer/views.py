@@ -1,0 +1,333 @@
+"""Pages of the developer console, playground, discover, partner programme and "apps I use"."""
+
+import functools
+import logging
+from urllib.parse import parse_qsl
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.selectors import alias_list
+from developer import playground, ratelimit, selectors, services
+from developer.exceptions import DeveloperError, PartnerCodeError, PlaygroundError
+from developer.forms import AuthorizationAliasForm, ClientForm, PartnerApplicationForm, PartnerCodeForm, PlaygroundForm
+from developer.loopback import DISCOVERY_PATH, provider_metadata
+from oauth_provider import selectors as provider_selectors
+from oauth_provider import services as provider_services
+from oauth_provider.models import Client
+
+log = logging.getLogger(__name__)
+ALIAS_CHOICES_MAX = 500  # newest aliases offered on /apps/ (plus the one each app has)
+
+
+def developer_required(view):
+    """Signed in and a developer; others get the page explaining how to become one."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_developer:
+            return render(request, "developer/become.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _owned_client(request, client_id: str) -> Client:
+    try:
+        return selectors.client_get_for_owner(user=request.user, client_id=client_id)
+    except Client.DoesNotExist:
+        raise Http404("No such client.") from None
+
+
+def _base_template(request) -> str:
+    return "default.html" if request.user.is_authenticated else "single.html"
+
+
+# --- console -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def console(request):
+    """The developer's clients, or how to become a developer."""
+    if not request.user.is_developer:
+        return render(request, "developer/become.html")
+    return render(request, "developer/console.html", {"clients": selectors.client_list_for_owner(user=request.user)})
+
+
+def _secret_page(request, client: Client, secret: str, *, created: bool):
+    """The only page that ever shows a secret in clear."""
+    response = render(request, "developer/secret.html", {"client": client, "secret": secret, "created": created})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@developer_required
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    """Register a client; its secret is shown once."""
+    form = ClientForm(request.POST or None, request.FILES or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client, secret = services.client_register(
+                owner=request.user, data=form.client_settings(), icon=form.cleaned_data.get("icon"),
+                public=form.cleaned_data["client_type"] == Client.CLIENT_PUBLIC,
+            )
+        except ValidationError as error:
+            form.add_error("icon", error)
+        except ValueError as error:
+            form.add_error("redirect_uris", str(error))
+        else:
+            if not secret:
+                messages.success(request, f"{client.name} is registered.")
+                return redirect("developer_client", client_id=client.client_id)
+            return _secret_page(request, client, secret, created=True)
+    return render(request, "developer/client_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _client_page(request, client: Client, form=None, status=200):
+    metadata = provider_metadata()
+    context = {
+        "client": client,
+        "form": form or ClientForm(initial=ClientForm.initial_for(client), creating=False),
+        "stats": selectors.client_stats(client=client),
+        "metadata": metadata,
+        "discovery_url": f"{metadata['issuer']}{DISCOVERY_PATH}",
+        "curl_commands": playground.curl_commands(
+            client=client, metadata=metadata,
+            redirect_uri=(client.redirect_uris.split() or ["https://example.com/callback"])[0],
+        ),
+        "is_public": client.client_type == Client.CLIENT_PUBLIC,
+    }
+    return render(request, "developer/client.html", context, status=status)
+
+
+@developer_required
+@require_GET
+def client_detail(request, client_id: str):
+    """A client's settings, ids, numbers and curl commands."""
+    return _client_page(request, _owned_client(request, client_id))
+
+
+@developer_required
+@require_POST
+def client_update(request, client_id: str):
+    """Save a client's settings."""
+    client = _owned_client(request, client_id)
+    form = ClientForm(request.POST, request.FILES, creating=False)
+    if form.is_valid():
+        try:
+            services.client_update(
+                client=client, data=form.client_settings(), published=form.cleaned_data["published"],
+                icon=form.cleaned_data.get("icon"), icon_remove=form.cleaned_data.get("icon_remove", False),
+            )
+        except ValidationError as error:
+            form.add_error("icon", error)
+        except ValueError as error:
+            form.add_error("redirect_uris", str(error))
+        else:
+            messages.success(request, "The settings are saved.")
+            return redirect("developer_client", client_id=client.client_id)
+    client.refresh_from_db()
+    return _client_page(request, client, form=form, status=400)
+
+
+@developer_required
+@require_POST
+def client_secret_rotate(request, client_id: str):
+    """Replace the secret; the new one is shown once, the old one stops working."""
+    client = _owned_client(request, client_id)
+    try:
+        secret = services.client_secret_rotate(client=client)
+    except DeveloperError as error:
+        messages.error(request, str(error))
+        return redirect("developer_client", client_id=client.client_id)
+    return _secret_page(request, client, secret, created=False)
+
+
+@developer_required
+@require_http_methods(["GET", "POST"])
+def client_delete(request, client_id: str):
+    """Confirm (GET), then delete the client and revoke everything it holds (POST)."""
+    client = _owned_client(request, client_id)
+    if request.method == "POST":
+        name = client.name
+        services.client_delete(client=client)
+        messages.success(request, f"{name} is deleted; its tokens no longer work.")
+        return redirect("developer_console")
+    return render(request, "developer/client_delete.html", {"client": client, "stats": selectors.client_stats(client=client)})
+
+
+# --- playground --------------------------------------------------------------------------------------------
+
+
+@developer_required
+@require_POST
+def playground_uri_add(request, client_id: str):
+    """Register the playground callback URI on the client in one click."""
+    client = _owned_client(request, client_id)
+    if services.client_playground_uri_add(client=client):
+        messages.success(request, f"{services.playground_callback_uri()} is now a redirect URI of {client.name}.")
+    return redirect("developer_playground", client_id=client.client_id)
+
+
+@developer_required
+@require_http_methods(["GET", "POST"])
+def playground_start(request, client_id: str):
+    """Choose response_type, scopes and PKCE; then shows the authorize URL to follow."""
+    client = _owned_client(request, client_id)
+    form = PlaygroundForm(request.POST or None, client=client)
+    context = {
+        "client": client, "form": form, "playground_uri": services.playground_callback_uri(),
+        "playground_ready": services.playground_callback_uri() in client.redirect_uris.split(),
+    }
+    if request.method == "POST" and form.is_valid() and context["playground_ready"]:
+        data = form.cleaned_data
+        context["authorize_url"] = playground.playground_start(
+            session=request.session, client=client, response_type=data["response_type"], scopes=data["scopes"],
+            pkce=data["pkce"], response_mode=data["response_mode"], prompt=data["prompt"],
+            client_secret=data.get("client_secret", ""),
+        )
+    status = 400 if form.errors or (request.method == "POST" and not context["playground_ready"]) else 200
+    return render(request, "developer/playground.html", context, status=status)
+
+
+@csrf_exempt  # form_post answers come from the authorize page; the state bound to the session protects it (RFC 6749 10.12)
+@developer_required
+@require_http_methods(["GET", "POST"])
+def playground_callback(request):
+    """The playground's redirect URI: query, form_post, or the fragment re-posted by developer_playground.js."""
+    params = request.GET if request.method == "GET" else request.POST
+    if "fragment" in params:
+        params = dict(parse_qsl(params["fragment"].lstrip("#"), keep_blank_values=True))
+    params = {key: value for key, value in params.items() if key != "csrfmiddlewaretoken"}
+    if not params:
+        return render(request, "developer/playground_fragment.html")
+    try:
+        result = playground.playground_finish(session=request.session, user=request.user, params=params)
+    except PlaygroundError as error:
+        return render(request, "developer/playground_result.html", {"problem": str(error), "callback": sorted(params.items())}, status=400)
+    response = render(request, "developer/playground_result.html", {"result": result, "client": result["client"]})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- discover and partner ----------------------------------------------------------------------------------
+
+
+@require_GET
+def discover(request):
+    """Published apps: icon, name and a link to their home page (public)."""
+    return render(request, "developer/discover.html", {
+        "clients": selectors.client_list_published(), "base_template": _base_template(request),
+    })
+
+
+def _partner_page(request, *, application_form=None, code_form=None, status=200):
+    user = request.user
+    initial = {"email": user.email, "name": user.name} if user.is_authenticated else {}
+    return render(request, "developer/partner.html", {
+        "application_form": application_form or PartnerApplicationForm(initial=initial),
+        "code_form": code_form or PartnerCodeForm(),
+        "base_template": _base_template(request),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def partner(request):
+    """The partner programme: apply with the form (anyone) or use a partner code (signed in)."""
+    if request.method == "GET":
+        return _partner_page(request)
+    form = PartnerApplicationForm(request.POST)
+    if not form.is_valid():
+        return _partner_page(request, application_form=form, status=400)
+    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_APPLY, key=request.META.get("REMOTE_ADDR", "")):
+        return render(request, "429.html", status=429)
+    services.partner_application_submit(user=request.user if request.user.is_authenticated else None, **form.cleaned_data)
+    messages.success(request, "Thank you! Your application is sent; we will answer by email.")
+    return redirect("partner")
+
+
+@login_required
+@require_POST
+def partner_code(request):
+    """A valid partner code makes the person a developer at once."""
+    form = PartnerCodeForm(request.POST)
+    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_CODE, key=str(request.user.pk)):
+        form.add_error(None, "Too many partner codes tried; please wait an hour or apply with the form.")
+    elif form.is_valid():
+        try:
+            services.partner_code_redeem(user=request.user, code=form.cleaned_data["code"])
+        except PartnerCodeError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, "You are now a developer: register your first app.")
+            return redirect("developer_console")
+    return _partner_page(request, code_form=form, status=400)
+
+
+# --- apps I use --------------------------------------------------------------------------------------------
+
+
+def _apps_page(request, *, forms=None, status=200):
+    aliases = list(alias_list(user=request.user)[:ALIAS_CHOICES_MAX])
+    rows = []
+    for authorization in provider_selectors.authorization_list_for_user(user=request.user):
+        form = (forms or {}).get(authorization.client.client_id) or AuthorizationAliasForm(
+            user=request.user, aliases=aliases, current=authorization.alias, prefix=authorization.client.client_id,
+            initial={"address": str(authorization.alias_id) if authorization.alias_id else AuthorizationAliasForm.REAL},
+        )
+        rows.append((authorization, form))
+    return render(request, "developer/apps.html", {"rows": rows}, status=status)
+
+
+def _authorization_or_404(request, client_id: str):
+    client = provider_selectors.client_get_by_client_id(client_id=client_id)
+    authorization = provider_selectors.authorization_get(user=request.user, client=client) if client else None
+    if authorization is None:
+        raise Http404("You have not authorized this app.")
+    return authorization
+
+
+@login_required
+@require_GET
+def apps(request):
+    """Every app the person authorized: what it received, when it was used."""
+    return _apps_page(request)
+
+
+@login_required
+@require_POST
+def app_alias(request, client_id: str):
+    """Change which address an app receives."""
+    authorization = _authorization_or_404(request, client_id)
+    aliases = alias_list(user=request.user)[:ALIAS_CHOICES_MAX]
+    form = AuthorizationAliasForm(
+        request.POST, user=request.user, aliases=aliases, current=authorization.alias, prefix=client_id
+    )
+    if form.is_valid():
+        try:
+            services.authorization_change_alias(authorization=authorization, alias_id=form.alias_id())
+        except DeveloperError as error:
+            form.add_error("address", str(error))
+        else:
+            messages.success(request, f"{authorization.client.name} now receives {authorization.alias.email if authorization.alias_id else request.user.email}.")
+            return redirect("apps")
+    return _apps_page(request, forms={client_id: form}, status=400)
+
+
+@login_required
+@require_POST
+def app_revoke(request, client_id: str):
+    """Withdraw an app's access: its tokens stop working and the next sign-in asks for consent again."""
+    authorization = _authorization_or_404(request, client_id)
+    name = authorization.client.name
+    provider_services.authorization_revoke(authorization=authorization)
+    messages.success(request, f"{name} no longer has access to your account.")
+    return redirect("apps")

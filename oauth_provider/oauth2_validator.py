@@ -1,0 +1,274 @@
+"""The one OAuth2Validator subclass: how DOT and oauthlib meet our clients, consents, keys and codes."""
+
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+from jwcrypto import jws, jwt
+from oauth2_provider.models import get_access_token_model, get_grant_model
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.oauth2.rfc6749 import errors
+
+from oauth_provider import claims, keys, services
+from oauth_provider.models import Authorization, Client
+
+log = logging.getLogger(__name__)
+Grant = get_grant_model()
+AccessToken = get_access_token_model()
+
+RESPONSE_TYPE_GRANT = {
+    "code": Client.GRANT_AUTHORIZATION_CODE,
+    "token": Client.GRANT_IMPLICIT,
+    "id_token": Client.GRANT_IMPLICIT,
+    "id_token token": Client.GRANT_IMPLICIT,
+    "code id_token": Client.GRANT_OPENID_HYBRID,
+    "code token": Client.GRANT_OPENID_HYBRID,
+    "code id_token token": Client.GRANT_OPENID_HYBRID,
+}
+TOKEN_GRANT_TYPES = {"authorization_code", "refresh_token"}
+RESPONSE_TYPE_ORDER = ("code", "id_token", "token")
+
+
+def response_type_normalize(response_type: str | None) -> str:
+    """`token id_token` → `id_token token`: response_type values are unordered (OAuth 2.0 Multiple Response Types)."""
+    parts = (response_type or "").split()
+    if not parts or not set(parts) <= set(RESPONSE_TYPE_ORDER) or len(set(parts)) != len(parts):
+        return response_type or ""
+    return " ".join(sorted(parts, key=RESPONSE_TYPE_ORDER.index))
+
+
+class Validator(OAuth2Validator):
+    """Pairwise claims from the consent, per-client flows, PKCE for public clients, code replay revocation."""
+
+    oidc_claim_scope = None  # claims.py filters by scope
+
+    # --- clients and flows -------------------------------------------------------------------------------
+
+    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
+        """The client's flow flags decide (code / implicit / hybrid)."""
+        grant = RESPONSE_TYPE_GRANT.get(response_type_normalize(response_type))
+        return grant is not None and client.allows_grant_type(grant)
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        """Only the code exchange and refresh, for clients allowed the code or hybrid flow."""
+        if grant_type not in TOKEN_GRANT_TYPES:
+            return False
+        return request.client.allows_grant_type(Client.GRANT_AUTHORIZATION_CODE, Client.GRANT_OPENID_HYBRID)
+
+    def is_pkce_required(self, client_id, request):
+        """PKCE is mandatory for public clients (RFC 9700 2.1.1); confidential 2019 clients may omit it."""
+        client = request.client
+        return client is None or client.client_type == Client.CLIENT_PUBLIC
+
+    # --- prompt=none: the authorization view decides with the session at hand ---------------------------
+
+    def validate_silent_login(self, request):
+        """The view answers login_required before oauthlib is asked."""
+        return True
+
+    def validate_silent_authorization(self, request):
+        """The view answers consent_required before oauthlib is asked."""
+        return True
+
+    def validate_user_match(self, id_token_hint, scopes, claims_, request):
+        """id_token_hint is only a hint here."""
+        return True
+
+    # --- authorization codes -----------------------------------------------------------------------------
+
+    def _create_authorization_code(self, request, code, expires=None):
+        if request.code_challenge_method == "plain":
+            raise errors.InvalidRequestError(description='Use the "S256" code_challenge_method.', request=request)
+        expires = expires or timezone.now() + timedelta(seconds=oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS)
+        auth_time = getattr(request, "auth_time", None)
+        return Grant.objects.create(
+            application=request.client, user=request.user, code=code["code"], expires=expires,
+            redirect_uri=request.redirect_uri, scope=" ".join(request.scopes),
+            code_challenge=request.code_challenge or "", code_challenge_method=request.code_challenge_method or "",
+            nonce=request.nonce or "", claims=json.dumps(request.claims or {}),
+            auth_time=datetime.fromtimestamp(auth_time, tz=UTC) if auth_time else None,
+        )
+
+    def _grant(self, code, request):
+        """The code's row, read once per token request."""
+        cached = getattr(request, "_sl_grant", None)
+        if cached is not None and cached.code == code:
+            return cached
+        try:
+            grant = next(iter(Grant.objects.filter(code=code).select_related("user")[:1]), None)
+        except ValueError:  # NUL bytes on PostgreSQL
+            grant = None
+        if grant is not None and request.client is not None and grant.application_id != request.client.pk:
+            grant = None
+        request._sl_grant = grant
+        return grant
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        """Valid once, for 60 s; a replay revokes every token the first exchange issued."""
+        grant = self._grant(code, request)
+        if grant is None or grant.application_id != client.pk:
+            return False
+        if grant.used_at is not None:
+            services.code_replay_revoke(code=grant)
+            return False
+        if grant.is_expired():
+            return False
+        request.scopes = grant.scope.split(" ")
+        request.user = grant.user
+        request.auth_time = int(grant.auth_time.timestamp()) if grant.auth_time else None
+        if grant.nonce:
+            request.nonce = grant.nonce
+        if grant.claims:
+            request.claims = json.loads(grant.claims)
+        return self._authorization(request) is not None
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):
+        """The exchange repeats the exact redirect_uri of the authorization request (RFC 6749 4.1.3)."""
+        request = kwargs.get("request") or (args[0] if args else None)
+        grant = self._grant(code, request) if request is not None else Grant.objects.filter(code=code).first()
+        return grant is not None and grant.application_id == client.pk and grant.redirect_uri_allowed(redirect_uri)
+
+    def get_code_challenge(self, code, request):
+        grant = self._grant(code, request)
+        return (grant.code_challenge or None) if grant else None
+
+    def get_code_challenge_method(self, code, request):
+        grant = self._grant(code, request)
+        return (grant.code_challenge_method or None) if grant else None
+
+    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request):
+        grant = self._grant(code, request)
+        return grant.scope.split() if grant and grant.scope else []
+
+    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request):
+        grant = self._grant(code, request)
+        return (grant.nonce or None) if grant else None
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        """Mark the code used and remember what it issued; losing a race counts as a replay."""
+        access_token = getattr(request, "_sl_access_token", None)
+        refresh_token = getattr(request, "_sl_refresh_token", None)
+        updated = Grant.objects.filter(code=code, application=request.client, used_at__isnull=True).update(
+            used_at=timezone.now(),
+            access_token_id=getattr(access_token, "pk", None),
+            token_family=getattr(refresh_token, "token_family", None),
+        )
+        if not updated:
+            grant = Grant.objects.filter(code=code, application=request.client).first()
+            if grant is not None:
+                services.code_replay_revoke(code=grant)
+            if access_token is not None:
+                services.code_replay_revoke(code=Grant(access_token_id=access_token.pk,
+                                                       token_family=getattr(refresh_token, "token_family", None)))
+            raise errors.InvalidGrantError(request=request)
+
+    # --- tokens ------------------------------------------------------------------------------------------
+
+    def _load_access_token(self, token):
+        """The token row by checksum, with its client and person, in one unordered query."""
+        checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        found = list(AccessToken.objects.select_related("application", "user").filter(token_checksum=checksum)[:1])
+        return found[0] if found else None
+
+    def _check_and_set_request_resource(self, request):
+        """RFC 8707 resource indicators are not offered: tokens are for our userinfo only."""
+        request.resource = []
+
+    def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        """DOT's, reusing the id_token just saved instead of reading it back by jti."""
+        access_token = AccessToken(
+            user=request.user, scope=token["scope"], expires=expires, application=request.client,
+            id_token=getattr(request, "id_token", None) if token.get("id_token") else None,
+            source_refresh_token=source_refresh_token,
+        )
+        self._set_token_value(access_token, token["access_token"])
+        access_token.save()
+        request._sl_access_token = access_token
+        return access_token
+
+    def _create_refresh_token(self, request, refresh_token_code, access_token, previous_refresh_token):
+        request._sl_refresh_token = super()._create_refresh_token(
+            request, refresh_token_code, access_token, previous_refresh_token
+        )
+        return request._sl_refresh_token
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        """DOT's rotation and family revocation on reuse, and the consent must still exist."""
+        return super().validate_refresh_token(refresh_token, client, request, *args, **kwargs) and (
+            self._authorization(request) is not None
+        )
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        """Store the tokens, then add the 2019 `user` object to the token response."""
+        super().save_bearer_token(token, request, *args, **kwargs)
+        authorization = self._authorization(request)
+        if request.grant_type in TOKEN_GRANT_TYPES and authorization is not None:
+            token["user"] = claims.user_object(authorization=authorization, scopes=token.get("scope", "").split())
+
+    # --- claims and id_tokens ----------------------------------------------------------------------------
+
+    def _authorization(self, request) -> Authorization | None:
+        """The person's consent to this client, read once per request."""
+        if not hasattr(request, "_sl_authorization"):
+            authorization = None
+            if request.user is not None and request.client is not None:
+                found = list(
+                    Authorization.objects.select_related("alias")
+                    .filter(user_id=request.user.pk, client_id=request.client.pk)[:1]
+                )
+                authorization = found[0] if found else None
+                if authorization is not None:
+                    authorization.user, authorization.client = request.user, request.client
+            request._sl_authorization = authorization
+        return request._sl_authorization
+
+    def get_oidc_claims(self, token, token_handler, request):
+        """Claims of the consent, filtered by scope (claims.py)."""
+        authorization = self._authorization(request)
+        if authorization is None:
+            raise errors.AccessDeniedError(request=request)
+        return claims.claims_build(authorization=authorization, scopes=request.scopes)
+
+    def get_userinfo_claims(self, request):
+        return self.get_oidc_claims(None, None, request)
+
+    def get_discovery_claims(self, request):
+        return list(claims.CLAIMS_SUPPORTED)
+
+    def get_oidc_issuer_endpoint(self, request):
+        return claims.issuer()
+
+    def get_id_token_dictionary(self, token, token_handler, request):
+        """DOT's claims with auth_time taken from the session that authenticated (OIDC Core 2)."""
+        id_claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
+        auth_time = getattr(request, "auth_time", None)
+        if auth_time:
+            id_claims["auth_time"] = int(auth_time)
+        return id_claims, expiration_time
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        """Sign with the current RS256 key; the header's kid is that key's RFC 7638 thumbprint."""
+        id_claims, expiration_time = self.get_id_token_dictionary(token, token_handler, request)
+        id_token.update(**id_claims)
+        if "nonce" not in id_token and request.nonce:
+            id_token["nonce"] = request.nonce
+        key = keys.signing_key()
+        signed = jwt.JWT(header={"typ": "JWT", "alg": "RS256", "kid": key.thumbprint()}, claims=id_token)
+        signed.make_signed_token(key)
+        saved = self._save_id_token(id_token["jti"], request, expiration_time)
+        request.access_token = saved
+        request.id_token = saved
+        return signed.serialize()
+
+    def _get_key_for_token(self, token):
+        """The published key named by the token's kid (current or retired)."""
+        unverified = jws.JWS()
+        unverified.deserialize(token)
+        header = unverified.jose_header or {}
+        payload = json.loads(unverified.objects["payload"].decode("utf-8"))
+        if "aud" not in payload:
+            return None
+        return keys.key_for_kid(header.get("kid"))

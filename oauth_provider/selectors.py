@@ -1,0 +1,62 @@
+"""Reads about clients and the consents people gave them."""
+
+import hashlib
+
+from django.db.models import QuerySet
+
+from oauth_provider.models import Authorization, Client
+
+
+def authorization_list_for_user(*, user) -> QuerySet[Authorization]:
+    """The apps a person signed in to, most recently used first."""
+    return (
+        Authorization.objects.filter(user=user)
+        .select_related("client", "alias")
+        .order_by("-last_used_at", "-created_at", "-id")
+    )
+
+
+def authorization_get(*, user, client: Client) -> Authorization | None:
+    """The person's consent to this client, or None."""
+    authorization = Authorization.objects.select_related("alias").filter(user=user, client=client).first()
+    if authorization is not None:
+        authorization.user, authorization.client = user, client
+    return authorization
+
+
+def client_get_by_client_id(*, client_id: str) -> Client | None:
+    """A client by its public id, or None."""
+    try:
+        return Client.objects.filter(client_id=client_id).first()
+    except ValueError:  # NUL bytes on PostgreSQL
+        return None
+
+
+def token_introspect(*, client: Client, token: str) -> dict:
+    """RFC 7662 answer about one of this client's tokens; another client's token is simply inactive."""
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    from oauth_provider.claims import issuer
+
+    checksum = hashlib.sha256(token.encode()).hexdigest()
+    access = get_access_token_model().objects.filter(token_checksum=checksum, application=client).first()
+    if access is not None and not access.is_expired():
+        found, token_type, exp, scope = access, "Bearer", int(access.expires.timestamp()), access.scope
+    else:
+        refresh = (
+            get_refresh_token_model().objects.filter(token_checksum=checksum, application=client, revoked__isnull=True)
+            .select_related("access_token").first()
+        )
+        if refresh is None or refresh.access_token is None:
+            return {"active": False}
+        found, token_type, exp, scope = refresh, "refresh_token", None, refresh.access_token.scope
+    sub = Authorization.objects.filter(user_id=found.user_id, client=client).values_list("sub", flat=True).first()
+    if sub is None:
+        return {"active": False}
+    data = {
+        "active": True, "sub": sub, "client_id": client.client_id, "scope": scope,
+        "iat": int(found.created.timestamp()), "iss": issuer(), "token_type": token_type,
+    }
+    if exp is not None:
+        data["exp"] = exp
+    return data

@@ -1,0 +1,351 @@
+"""Endpoints of the OpenID Connect provider: thin views over DOT, oauthlib and our services."""
+
+import logging
+import time
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from oauth2_provider import views as dot_views
+from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.views.mixins import OAuthLibMixin
+from oauthlib.common import Request as OauthlibRequest
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from accounts.selectors import alias_list, user_can_create_alias
+from billing.selectors import user_can_create_custom_alias
+from oauth_provider import claims, keys, responses, selectors, services
+from oauth_provider.exceptions import ConsentError
+from oauth_provider.forms import ConsentForm
+from oauth_provider.models import Client
+from oauth_provider.oauth2_validator import RESPONSE_TYPE_GRANT, Validator, response_type_normalize
+from oauth_provider.sessions import session_auth_time
+
+log = logging.getLogger(__name__)
+REAUTH_SESSION_KEY = "oauth_provider_reauth_at"
+
+
+def _error_page(request, *, error: str, description: str, status: int = 400) -> HttpResponse:
+    """An HTML error for a request we must not redirect (bad client_id or redirect_uri)."""
+    return render(request, "oauth_provider/error.html", {"error": error, "description": description}, status=status)
+
+
+class AuthorizeView(dot_views.AuthorizationView):
+    """`/oauth2/authorize`: sign-in page, consent, and every response type and mode."""
+
+    template_name = "oauth_provider/authorize.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return self.authorize(consent=None)
+
+    def post(self, request, *args, **kwargs):
+        return self.authorize(consent=request.POST)
+
+    # --- errors ---
+
+    def oauth_error(self, error: OAuthToolkitError) -> HttpResponse:
+        """Fatal errors (client, redirect_uri) render a page; others go back to the validated redirect_uri."""
+        oauthlib_error = error.oauthlib_error
+        if isinstance(error, FatalClientError) or not oauthlib_error.redirect_uri:
+            return _error_page(self.request, error=oauthlib_error.error, description=oauthlib_error.description or "")
+        response_type = self.request.GET.get("response_type")
+        mode, _ = responses.response_mode_choose(requested=self.request.GET.get("response_mode"), response_type=response_type)
+        code, description = oauthlib_error.error, oauthlib_error.description or ""
+        if code == "unauthorized_client" and response_type_normalize(response_type) not in RESPONSE_TYPE_GRANT:
+            code, description = "unsupported_response_type", "Unsupported response_type."  # RFC 6749 4.1.2.1
+        return responses.authorization_error(
+            request=self.request, redirect_uri=oauthlib_error.redirect_uri, mode=mode,
+            error=code, description=description, state=oauthlib_error.state,
+        )
+
+    def validated(self):
+        """(scopes, credentials, mode, error response or None) for the request in the URL."""
+        try:
+            scopes, credentials = self.validate_authorization_request(self.request)
+        except OAuthToolkitError as error:
+            return None, None, None, self.oauth_error(error)
+        mode, problem = responses.response_mode_choose(
+            requested=self.request.GET.get("response_mode"), response_type=credentials["response_type"]
+        )
+        if not problem and "id_token" in credentials["response_type"].split() and "openid" not in scopes:
+            problem = "An id_token can only be returned for the openid scope."  # OIDC Core 3.2.2.1
+        if not problem and credentials.get("code_challenge_method") == "plain":
+            problem = 'The "plain" code_challenge_method is not supported; use "S256".'
+        if not problem and not self.request.GET.get("max_age", "0").isdigit():
+            problem = "max_age must be a number of seconds."
+        if problem:
+            return None, None, None, self.error_to_client(credentials, mode, "invalid_request", problem)
+        return scopes, credentials, mode, None
+
+    def error_to_client(self, credentials, mode, error, description=""):
+        return responses.authorization_error(
+            request=self.request, redirect_uri=credentials["redirect_uri"], mode=mode,
+            error=error, description=description, state=credentials.get("state"),
+        )
+
+    # --- signed out ---
+
+    def handle_no_permission(self):
+        """Signed out: login_required for prompt=none, otherwise the app's sign-in page."""
+        scopes, credentials, mode, error = self.validated()
+        if error:
+            return error
+        if "none" in set(self.request.GET.get("prompt", "").split()):
+            return self.error_to_client(credentials, mode, "login_required")
+        client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
+        next_url = self.next_url(drop_prompt="login")
+        return render(self.request, "oauth_provider/signed_out.html", {
+            "client": client,
+            "login_url": f"{reverse('account_login')}?{urlencode({'next': next_url})}",
+            "signup_url": f"{reverse('account_signup')}?{urlencode({'next': next_url})}",
+        })
+
+    def next_url(self, *, drop_prompt: str) -> str:
+        """This authorize URL without one prompt value, to come back to after logging in."""
+        query = []
+        for key, value in parse_qsl(self.request.META.get("QUERY_STRING", ""), keep_blank_values=True):
+            if key == "prompt":
+                value = " ".join(p for p in value.split() if p != drop_prompt)
+                if not value:
+                    continue
+            query.append((key, value))
+        return f"{self.request.path}?{urlencode(query)}"
+
+    def needs_fresh_login(self, prompt: set, auth_time: int | None) -> bool:
+        """prompt=login, or max_age exceeded (OIDC Core 3.1.2.1), unless the person just logged in again."""
+        reauth_at = self.request.session.get(REAUTH_SESSION_KEY)
+        if reauth_at and auth_time and auth_time >= reauth_at:
+            return False
+        if "login" in prompt:
+            return True
+        max_age = self.request.GET.get("max_age")
+        return max_age is not None and (auth_time is None or time.time() - auth_time > int(max_age))
+
+    def login_again(self) -> HttpResponse:
+        """Log out and send the person to log in, back here afterwards."""
+        next_url = self.next_url(drop_prompt="login")
+        logout(self.request)
+        self.request.session[REAUTH_SESSION_KEY] = int(time.time())
+        return redirect_to_login(next_url)
+
+    # --- signed in ---
+
+    def authorize(self, *, consent):
+        scopes, credentials, mode, error = self.validated()
+        if error:
+            return error
+        request = self.request
+        prompt = set(request.GET.get("prompt", "").split())
+        auth_time = session_auth_time(request)
+        if self.needs_fresh_login(prompt, auth_time):
+            if "none" in prompt:
+                return self.error_to_client(credentials, mode, "login_required")
+            return self.login_again()
+        client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
+        authorization = selectors.authorization_get(user=request.user, client=client)
+        if consent is None:
+            if authorization is not None and "consent" not in prompt:
+                return self.issue(scopes, credentials, mode, authorization, auth_time)
+            if "none" in prompt:
+                return self.error_to_client(credentials, mode, "consent_required")
+            return self.consent_page(client, scopes, credentials, ConsentForm(initial=self.initial(authorization)))
+        if consent.get("action") == "deny":
+            log.info("authorization denied user_id=%s client_id=%s", request.user.pk, client.pk)
+            return self.error_to_client(credentials, mode, "access_denied", "The person declined.")
+        form = ConsentForm(data=consent)
+        if form.is_valid():
+            try:
+                authorization = services.authorization_grant(user=request.user, client=client, choice=form.choice())
+            except ConsentError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return self.issue(scopes, credentials, mode, authorization, auth_time)
+        return self.consent_page(client, scopes, credentials, form, status=400)
+
+    def initial(self, authorization):
+        user = self.request.user
+        if authorization is not None:
+            email = authorization.alias.email if authorization.alias_id else services.EMAIL_REAL
+            return {"email": email, "name": authorization.name, "share_avatar": authorization.share_avatar}
+        email = services.EMAIL_RANDOM if user_can_create_alias(user=user) else services.EMAIL_REAL
+        return {"email": email, "name": user.name, "share_avatar": bool(user.avatar)}
+
+    def consent_page(self, client, scopes, credentials, form, status=200):
+        user = self.request.user
+        response = render(self.request, self.template_name, {
+            "client": client, "form": form, "scopes": scopes,
+            "selected": form["email"].value() or "",
+            "can_create_random": user_can_create_alias(user=user),
+            "can_create_custom": user_can_create_custom_alias(user=user),
+            "aliases": alias_list(user=user).filter(enabled=True)[:100],
+        }, status=status)
+        # Chrome applies form-action to the redirect that follows the POST.
+        response._csp_update = {"form-action": [responses.origin(credentials["redirect_uri"])]}
+        return response
+
+    def issue(self, scopes, credentials, mode, authorization, auth_time):
+        """Let oauthlib mint the code/tokens (fragment-encoded), then answer in the requested mode."""
+        credentials = {**credentials, "response_mode": responses.FRAGMENT, "auth_time": auth_time}
+        try:
+            uri, _headers, _body, _status = self.create_authorization_response(
+                request=self.request, scopes=" ".join(scopes), credentials=credentials, allow=True
+            )
+        except OAuthToolkitError as error:
+            return self.oauth_error(error)
+        services.authorization_touch(authorization=authorization)
+        params = parse_qsl(urlsplit(uri).fragment, keep_blank_values=True)
+        return responses.authorization_response(
+            request=self.request, redirect_uri=credentials["redirect_uri"], params=params, mode=mode
+        )
+
+
+class TokenView(dot_views.TokenView):
+    """`/oauth2/token`: DOT's endpoint; invalid_client answers 401 with a Basic challenge (RFC 6749 5.2)."""
+
+    def post(self, request, *args, **kwargs):
+        _url, headers, body, status = self.create_token_response(request)
+        response = HttpResponse(body, status=status, content_type="application/json")
+        for key, value in headers.items():
+            response[key] = value
+        if status == 401:
+            response["WWW-Authenticate"] = 'Basic realm="SimpleLogin", charset="UTF-8"'
+        return response
+
+
+def _bearer_error(status: int, error: str, description: str) -> JsonResponse:
+    response = JsonResponse({"error": error, "error_description": description}, status=status)
+    response["WWW-Authenticate"] = f'Bearer error="{error}", error_description="{description}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UserInfoView(View):
+    """`/oauth2/userinfo` (also user_info, me): the claims, for a Bearer token in the header only."""
+
+    def get(self, request, *args, **kwargs):
+        return self.userinfo(request)
+
+    def post(self, request, *args, **kwargs):
+        return self.userinfo(request)
+
+    def userinfo(self, request):
+        header = request.headers.get("Authorization", "")
+        if "access_token" in request.GET or not header.startswith("Bearer "):
+            # RFC 9700 4.3.2 / RFC 6750 2: the access token goes in the Authorization header.
+            return _bearer_error(401, "invalid_request", "Send the access token in an Authorization: Bearer header.")
+        validator = Validator()
+        oauthlib_request = OauthlibRequest(request.build_absolute_uri())
+        if not validator.validate_bearer_token(header[7:].strip(), [], oauthlib_request):
+            return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
+        try:
+            data = validator.get_userinfo_claims(oauthlib_request)
+        except OAuth2Error:  # consent withdrawn
+            return _bearer_error(401, "invalid_token", "The access token is no longer valid.")
+        response = JsonResponse(data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class IntrospectView(OAuthLibMixin, View):
+    """`/oauth2/introspect` (RFC 7662): an authenticated confidential client learns about its own tokens."""
+
+    def post(self, request, *args, **kwargs):
+        core = self.get_oauthlib_core()
+        uri, method, body, headers = core._extract_params(request)
+        oauthlib_request = OauthlibRequest(uri, method, body, headers)
+        if not core.server.request_validator.authenticate_client(oauthlib_request) or (
+            oauthlib_request.client.client_type != Client.CLIENT_CONFIDENTIAL
+        ):
+            response = JsonResponse({"error": "invalid_client"}, status=401)
+            response["WWW-Authenticate"] = 'Basic realm="SimpleLogin", charset="UTF-8"'
+            return response
+        token = request.POST.get("token")
+        if not token:
+            return JsonResponse({"error": "invalid_request", "error_description": "token is required."}, status=400)
+        data = selectors.token_introspect(client=oauthlib_request.client, token=token)
+        response = JsonResponse(data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RevokeView(dot_views.RevokeTokenView):
+    """`/oauth2/revoke` (RFC 7009): DOT's endpoint, scoped to the authenticated client's tokens."""
+
+
+class LogoutView(dot_views.RPInitiatedLogoutView):
+    """`/oauth2/end_session`: RP-initiated logout with id_token_hint and a registered post_logout_redirect_uri."""
+
+    template_name = "oauth_provider/logout_confirm.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+
+def _endpoint(name: str) -> str:
+    return f"{claims.issuer()}{reverse(f'oauth_provider:{name}')}"
+
+
+def _metadata() -> dict:
+    """What both discovery documents share."""
+    return {
+        "issuer": claims.issuer(),
+        "authorization_endpoint": _endpoint("authorize"),
+        "token_endpoint": _endpoint("token"),
+        "userinfo_endpoint": _endpoint("userinfo"),
+        "jwks_uri": _endpoint("jwks"),
+        "introspection_endpoint": _endpoint("introspect"),
+        "revocation_endpoint": _endpoint("revoke"),
+        "end_session_endpoint": _endpoint("end-session"),
+        "scopes_supported": ["openid", "email", "profile", "name", "avatar_url"],
+        "response_types_supported": [
+            "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token",
+        ],
+        "response_modes_supported": list(responses.RESPONSE_MODES),
+        "grant_types_supported": ["authorization_code", "implicit", "refresh_token"],
+        "subject_types_supported": ["pairwise"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": list(claims.CLAIMS_SUPPORTED) + ["iss", "aud", "exp", "iat", "auth_time", "nonce",
+                                                             "at_hash", "c_hash"],
+        "prompt_values_supported": ["none", "login", "consent"],
+        "authorization_response_iss_parameter_supported": True,
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+    }
+
+
+def _public_json(data: dict) -> JsonResponse:
+    response = JsonResponse(data)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def openid_configuration(request):
+    """`/.well-known/openid-configuration` (OpenID Connect Discovery 1.0)."""
+    return _public_json(_metadata())
+
+
+@require_GET
+def authorization_server_metadata(request):
+    """`/.well-known/oauth-authorization-server` (RFC 8414)."""
+    return _public_json(_metadata())
+
+
+@require_GET
+def jwks(request):
+    """`/jwks`: the public keys; the kid in id_token headers is one of them."""
+    return _public_json(keys.jwks())
+

@@ -1,0 +1,60 @@
+"""Every error has a stable code and a human detail; calls are throttled per key or token."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_path_is_json_404(api):
+    response = api.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "No such API endpoint."}
+
+
+def test_wrong_method_is_405_with_code(api):
+    response = api.delete("/api/v1/me")
+    assert response.status_code == 405
+    assert response.json() == {"code": "method_not_allowed", "detail": 'Method "DELETE" not allowed.'}
+
+
+def test_only_json_is_offered(api):
+    response = api.get("/api/v1/me", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406
+    assert response.json()["code"] == "not_acceptable"
+
+
+@pytest.fixture
+def low_rate(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "3/min"}}
+
+
+def test_throttled_per_key_with_retry_after(api, api_for, user, low_rate):
+    for _ in range(3):
+        assert api.get("/api/v1/me").status_code == 200
+    response = api.get("/api/v1/me")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["retry_after"] == int(response["Retry-After"])
+    assert api_for(user).get("/api/v1/me").status_code == 200
+
+
+def test_throttled_per_token(token_api, low_rate):
+    client = token_api("aliases:read")
+    statuses = [client.get("/api/v1/me").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert token_api("aliases:read").get("/api/v1/me").status_code == 200
+
+
+def test_another_persons_key_has_its_own_budget(api, api_for, low_rate):
+    for _ in range(4):
+        api.get("/api/v1/me")
+    assert api_for(UserFactory()).get("/api/v1/me").status_code == 200
+
+
+def test_unknown_api_path_is_json_404_for_writes_too(api):
+    response = api.delete("/api/v1/aliases/-1")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -1,0 +1,94 @@
+"""The API key section of the settings page: create (shown once), list with last use, delete."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from rest_framework.test import APIClient
+
+from api.models import ApiKey
+from api.services import MAX_KEYS_PER_USER, api_key_create
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _section(user) -> str:
+    request = RequestFactory().get("/settings/")
+    request.user = user
+    return render_to_string("api/_settings_api_keys.html", request=request)
+
+
+def test_create_shows_the_key_once_and_it_works(signed_in, user):
+    response = signed_in.post("/settings/api-keys/", {"name": "Backup script"})
+    assert response.status_code == 201
+    assert "no-store" in response["Cache-Control"]
+    raw_key = response.context["raw_key"]
+    assert raw_key.startswith("sl_")
+    assert f'value="{raw_key}"' in response.content.decode()
+    assert "shown only once" in response.content.decode()
+    key = ApiKey.objects.get(user=user)
+    assert key.name == "Backup script"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert client.get("/api/v1/me").status_code == 200
+    assert raw_key not in _section(user)
+
+
+def test_section_lists_keys_with_last_use(user):
+    used, _ = api_key_create(user=user, name="Used one")
+    api_key_create(user=user, name="Unused one")
+    ApiKey.objects.filter(pk=used.pk).update(last_used_at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC))
+    api_key_create(user=UserFactory(), name="Not mine")
+    html = _section(user)
+    assert "Used one" in html and "Unused one" in html and "Not mine" not in html
+    assert "2026-03-04 05:06 UTC" in html
+    assert "Never" in html
+    assert used.prefix in html
+
+
+def test_section_without_keys(user):
+    assert "You have no API keys." in _section(user)
+
+
+def test_create_without_a_name_goes_back_with_an_error(signed_in, user):
+    response = signed_in.post("/settings/api-keys/", {"name": "  "}, follow=True)
+    assert response.redirect_chain[-1][0] == "/settings/"
+    assert "This field is required." in [str(m) for m in response.context["messages"]]
+    assert not ApiKey.objects.filter(user=user).exists()
+
+
+def test_key_count_is_limited(signed_in, user):
+    for n in range(MAX_KEYS_PER_USER):
+        api_key_create(user=user, name=f"k{n}")
+    response = signed_in.post("/settings/api-keys/", {"name": "one more"}, follow=True)
+    assert any("at most" in str(m) for m in response.context["messages"])
+    assert ApiKey.objects.filter(user=user).count() == MAX_KEYS_PER_USER
+
+
+def test_delete_key_stops_it_at_once(signed_in, user):
+    key, raw_key = api_key_create(user=user, name="Old")
+    response = signed_in.post(f"/settings/api-keys/{key.pk}/delete", follow=True)
+    assert response.redirect_chain[-1][0] == "/settings/"
+    assert any("Old" in str(m) for m in response.context["messages"])
+    assert not ApiKey.objects.filter(pk=key.pk).exists()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_cannot_delete_someone_elses_key(signed_in):
+    key, _ = api_key_create(user=UserFactory(), name="Theirs")
+    assert signed_in.post(f"/settings/api-keys/{key.pk}/delete").status_code == 404
+    assert ApiKey.objects.filter(pk=key.pk).exists()
+
+
+def test_key_create_needs_sign_in(client):
+    response = client.post("/settings/api-keys/", {"name": "x"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not ApiKey.objects.exists()
+
+
+def test_key_create_needs_post(signed_in):
+    assert signed_in.get("/settings/api-keys/").status_code == 405

@@ -1,0 +1,330 @@
+"""The sign-in page (/oauth/authorize): signed out, consent, choices validated, deny, prompt, max_age, errors."""
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from accounts.models import Alias
+from billing.models import Plan
+from oauth_provider.models import Authorization
+from oauth_provider.sessions import AUTH_TIME_SESSION_KEY
+from tests.factories import AliasFactory, AuthorizationFactory, ClientFactory, UserFactory
+from tests.oauth_provider.conftest import ISSUER, authorize_url, response_params
+
+
+def consent(http, app, **choices):
+    data = {"email": "real", "name": "Ann", "action": "allow"}
+    data.update(choices)
+    return http.post(authorize_url(app), data)
+
+
+# --- signed out ---
+
+
+def test_signed_out_sees_the_app_and_links_that_come_back(client, app):
+    response = client.get(authorize_url(app))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert app.name in page and "Sign in or create an account to continue" in page
+    login_link = response.context["login_url"]
+    next_url = parse_qs(urlsplit(login_link).query)["next"][0]
+    assert next_url.startswith("/oauth2/authorize?") and f"client_id={app.client_id}" in next_url
+    assert "/accounts/signup/" in response.context["signup_url"]
+
+
+def test_log_in_returns_to_the_authorize_page(client, app, user, password):
+    url = authorize_url(app)
+    response = client.post(f"/accounts/login/?next={url}", {"login": user.email, "password": password, "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    assert client.get(url).status_code == 200  # now the consent page
+
+
+def test_signed_out_prompt_none_is_login_required(client, app):
+    params = response_params(client.get(authorize_url(app, prompt="none")))
+    assert params["error"] == "login_required" and params["state"] == "xyz" and params["iss"] == ISSUER
+
+
+# --- consent ---
+
+
+def test_first_time_shows_consent_with_choices(signed_in, app, user):
+    alias = AliasFactory(user=user)
+    response = signed_in.get(authorize_url(app))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in ("A new random alias", "A new custom alias", alias.email, user.email, "Allow", "Deny"):
+        assert text in page
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "https://app.example" in response["Content-Security-Policy"]  # form-action for the redirect
+
+
+def test_free_plan_at_quota_is_not_offered_new_aliases(client, app, settings):
+    settings.MAX_ALIASES_FREE_PLAN = 1
+    person = UserFactory(plan=Plan.FREE)
+    AliasFactory(user=person)
+    client.force_login(person)
+    page = client.get(authorize_url(app)).content.decode()
+    assert "A new random alias" not in page and "A new custom alias" not in page
+
+
+def test_allow_with_real_email_redirects_with_code_and_stores_consent(signed_in, app, user):
+    params = response_params(consent(signed_in, app))
+    assert params["code"] and params["state"] == "xyz" and params["iss"] == ISSUER
+    authorization = Authorization.objects.get(user=user, client=app)
+    assert authorization.alias is None and authorization.name == "Ann"
+
+
+def test_allow_with_a_new_random_alias_creates_and_shares_it(signed_in, app, user):
+    response_params(consent(signed_in, app, email="random"))
+    authorization = Authorization.objects.get(user=user, client=app)
+    assert authorization.alias.user == user and Alias.objects.filter(user=user).count() == 1
+
+
+def test_allow_with_a_custom_alias(signed_in, app, user):
+    response_params(consent(signed_in, app, email="custom", custom_prefix="shopping"))
+    assert Authorization.objects.get(user=user, client=app).alias.email.startswith("shopping")
+
+
+def test_allow_with_an_existing_alias(signed_in, app, user):
+    alias = AliasFactory(user=user)
+    response_params(consent(signed_in, app, email=alias.email, share_avatar="on"))
+    authorization = Authorization.objects.get(user=user, client=app)
+    assert authorization.alias == alias and authorization.share_avatar
+
+
+@pytest.mark.parametrize("choice", ["someone-else", "unknown@sl.local", "", "random' OR 1=1"])
+def test_refused_choices_store_nothing_and_say_why(signed_in, app, user, choice):
+    if choice == "someone-else":
+        choice = AliasFactory(user=UserFactory()).email
+    response = consent(signed_in, app, email=choice)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert not Authorization.objects.exists() and not Alias.objects.filter(user=user).exists()
+
+
+def test_custom_alias_refused_on_free_plan(client, app):
+    person = UserFactory(plan=Plan.FREE)
+    client.force_login(person)
+    response = consent(client, app, email="custom", custom_prefix="mine")
+    assert response.status_code == 400 and "premium" in response.content.decode()
+    assert not Authorization.objects.exists()
+
+
+def test_bad_custom_prefix_message(signed_in, app):
+    response = consent(signed_in, app, email="custom", custom_prefix="<b>!!</b>")
+    assert response.status_code == 400 and not Authorization.objects.exists()
+    assert "<b>!!</b>" not in response.content.decode()
+
+
+def test_deny_redirects_with_access_denied_and_encoded_state(signed_in, app):
+    state = "a b&c=d#e"
+    response = signed_in.post(authorize_url(app, state=state), {"action": "deny"})
+    params = response_params(response)
+    assert params["error"] == "access_denied" and params["state"] == state
+    assert "code" not in params and not Authorization.objects.exists()
+
+
+def test_consent_post_requires_csrf(user, app):
+    from django.test import Client
+
+    http = Client(enforce_csrf_checks=True)
+    http.force_login(user)
+    assert consent(http, app).status_code == 403
+    assert not Authorization.objects.exists()
+
+
+def test_already_authorized_skips_consent_and_reuses_identity(signed_in, app, user):
+    alias = AliasFactory(user=user)
+    authorization = AuthorizationFactory(user=user, client=app, alias=alias)
+    params = response_params(signed_in.get(authorize_url(app)))
+    assert params["code"]
+    authorization.refresh_from_db()
+    assert authorization.last_used_at is not None and authorization.alias == alias
+
+
+def test_prompt_consent_shows_consent_again_and_can_change_the_email(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    assert signed_in.get(authorize_url(app, prompt="consent")).status_code == 200
+    alias = AliasFactory(user=user)
+    response_params(signed_in.post(authorize_url(app, prompt="consent"), {"email": alias.email, "action": "allow"}))
+    assert Authorization.objects.get(user=user, client=app).alias == alias
+
+
+def test_prompt_none_without_consent_is_consent_required(signed_in, app):
+    params = response_params(signed_in.get(authorize_url(app, prompt="none")))
+    assert params["error"] == "consent_required" and params["state"] == "xyz"
+
+
+def test_prompt_none_with_consent_returns_a_code(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    assert "code" in response_params(signed_in.get(authorize_url(app, prompt="none")))
+
+
+def test_prompt_none_with_login_is_invalid(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    assert response_params(signed_in.get(authorize_url(app, prompt="none login")))["error"] == "invalid_request"
+
+
+# --- prompt=login, max_age, auth_time ---
+
+
+def test_prompt_login_logs_out_and_comes_back_without_prompt(signed_in, app, user, password):
+    AuthorizationFactory(user=user, client=app)
+    response = signed_in.get(authorize_url(app, prompt="login"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    next_url = parse_qs(urlsplit(response["Location"]).query)["next"][0]
+    assert "prompt" not in next_url
+    assert signed_in.get("/dashboard/").status_code == 302  # logged out
+    signed_in.post("/accounts/login/", {"login": user.email, "password": password})
+    assert "code" in response_params(signed_in.get(next_url))
+
+
+def test_max_age_exceeded_forces_a_fresh_log_in(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    session = signed_in.session
+    session[AUTH_TIME_SESSION_KEY] = int(time.time()) - 600
+    session.save()
+    response = signed_in.get(authorize_url(app, max_age="60"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_max_age_exceeded_with_prompt_none_is_login_required(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    session = signed_in.session
+    session[AUTH_TIME_SESSION_KEY] = int(time.time()) - 600
+    session.save()
+    assert response_params(signed_in.get(authorize_url(app, max_age="60", prompt="none")))["error"] == "login_required"
+
+
+def test_max_age_within_limit_issues_code(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    assert "code" in response_params(signed_in.get(authorize_url(app, max_age="3600")))
+
+
+def test_bad_max_age_is_invalid_request(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    assert response_params(signed_in.get(authorize_url(app, max_age="soon")))["error"] == "invalid_request"
+
+
+# --- response modes and iss ---
+
+
+def test_form_post_renders_an_auto_submitting_form(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    response = signed_in.get(authorize_url(app, response_mode="form_post"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'action="https://app.example/callback"' in page and 'name="code"' in page and 'name="iss"' in page
+    assert "oauth_form_post.js" in page and "<script>" not in page
+    assert "https://app.example" in response["Content-Security-Policy"]
+
+
+def test_fragment_mode_for_code(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    response = signed_in.get(authorize_url(app, response_mode="fragment"))
+    assert "#" in response["Location"] and "code" in response_params(response)
+
+
+def test_query_mode_refused_for_tokens(signed_in, user):
+    client = ClientFactory(allow_implicit_flow=True)
+    AuthorizationFactory(user=user, client=client)
+    response = signed_in.get(authorize_url(client, response_type="token", response_mode="query"))
+    params = response_params(response)
+    assert params["error"] == "invalid_request" and "access_token" not in params
+    assert "#" in response["Location"]
+
+
+def test_unknown_response_mode(signed_in, app):
+    assert response_params(signed_in.get(authorize_url(app, response_mode="web_message")))["error"] == "invalid_request"
+
+
+# --- errors ---
+
+
+@pytest.mark.parametrize("override", [
+    {"client_id": "nope"},
+    {"client_id": None},
+    {"redirect_uri": "https://evil.example/callback"},
+    {"redirect_uri": "https://app.example/callback#frag"},
+    {"redirect_uri": "https://app.example/callback/../x"},
+    {"redirect_uri": "http://localhost/callback"},
+    {"client_id": "nul\x00byte"},
+])
+def test_bad_client_or_redirect_uri_gets_an_html_page_never_a_redirect(signed_in, app, override):
+    response = signed_in.get(authorize_url(app, **override))
+    assert response.status_code == 400
+    assert "cannot continue" in response.content.decode()
+
+
+def test_other_errors_redirect_with_state(signed_in, app):
+    params = response_params(signed_in.get(authorize_url(app, scope="openid admin")))
+    assert params["error"] == "invalid_scope" and params["state"] == "xyz"
+
+
+def test_plain_pkce_is_refused(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    params = response_params(signed_in.get(authorize_url(app, code_challenge="x" * 43, code_challenge_method="plain")))
+    assert params["error"] == "invalid_request"
+
+
+def test_public_client_without_pkce_is_refused(signed_in, user):
+    client = ClientFactory(client_type="public")
+    AuthorizationFactory(user=user, client=client)
+    assert response_params(signed_in.get(authorize_url(client)))["error"] == "invalid_request"
+
+
+def test_nothing_is_reflected_unescaped(signed_in, app):
+    response = signed_in.get(authorize_url(app, client_id="<script>alert(1)</script>"))
+    assert response.status_code == 400 and "<script>alert(1)" not in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_wrong_methods_get_405(signed_in, app, method):
+    assert getattr(signed_in, method)(authorize_url(app)).status_code == 405
+
+
+def test_loopback_redirect_may_vary_the_port_only_when_registered_as_loopback(signed_in, user):
+    client = ClientFactory(redirect_uris="http://127.0.0.1:7000/callback")
+    AuthorizationFactory(user=user, client=client)
+    response = signed_in.get(authorize_url(client, redirect_uri="http://127.0.0.1:51234/callback"))
+    assert response["Location"].startswith("http://127.0.0.1:51234/callback?code=")
+    https_client = ClientFactory(redirect_uris="https://app.example:8443/callback")
+    AuthorizationFactory(user=user, client=https_client)
+    assert signed_in.get(authorize_url(https_client, redirect_uri="https://app.example:9443/callback")).status_code == 400
+
+
+@pytest.mark.parametrize("extra", [
+    {"claims": "{not json"}, {"claims": '{"id_token": {"email": null}}'}, {"prompt": "create"},
+    {"prompt": "select_account"}, {"max_age": "-1"}, {"id_token_hint": "garbage"}, {"request": "eyJ.x.y"},
+    {"request_uri": "https://evil.example/r"}, {"ui_locales": "fr en"}, {"nonce": "n" * 5000},
+    {"code_challenge": "short", "code_challenge_method": "S256"}, {"code_challenge_method": "S512", "code_challenge": "x" * 43},
+    {"scope": ""}, {"state": "\x00"}, {"response_type": ""},
+])
+def test_odd_parameters_never_cause_a_500(signed_in, app, user, extra):
+    AuthorizationFactory(user=user, client=app)
+    response = signed_in.get(authorize_url(app, **extra))
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 302:
+        assert response["Location"].startswith(("https://app.example/callback", "/accounts/login/"))
+
+
+def test_logout_put_is_405(client):
+    assert client.put("/oauth2/end_session").status_code == 405
+
+
+def test_sign_up_and_verification_return_to_the_authorize_page(client, app, mailoutbox):
+    import re
+
+    url = authorize_url(app)
+    signup = client.post(f"/accounts/signup/?next={url}", {
+        "email": "newcomer@example.com", "password1": "a-Long-passphrase-42", "password2": "a-Long-passphrase-42",
+        "next": url, "name": "New Comer",
+    })
+    assert signup.status_code == 302, signup.content[:500]
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", mailoutbox[-1].body).group(0)
+    path = urlsplit(link).path
+    client.get(path)
+    confirmed = client.post(path)
+    assert confirmed.status_code == 302 and confirmed["Location"] == url
+    assert client.get(url).status_code == 200 and "Allow" in client.get(url).content.decode()

@@ -1,0 +1,53 @@
+"""Discovery documents and the JWKS: endpoints listed, pairwise subjects, kid matching id_tokens, CORS."""
+
+import base64
+import json
+
+import pytest
+
+from tests.factories import AuthorizationFactory
+from tests.oauth_provider.conftest import ISSUER, authorize_url, exchange, response_params
+
+
+@pytest.mark.parametrize("path", ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"])
+def test_discovery_lists_every_endpoint(client, path):
+    response = client.get(path, HTTP_ORIGIN="https://spa.example")
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    doc = response.json()
+    assert doc["issuer"] == ISSUER
+    for key, suffix in (("authorization_endpoint", "/oauth2/authorize"), ("token_endpoint", "/oauth2/token"),
+                        ("userinfo_endpoint", "/oauth2/userinfo"), ("jwks_uri", "/jwks"),
+                        ("introspection_endpoint", "/oauth2/introspect"), ("revocation_endpoint", "/oauth2/revoke"),
+                        ("end_session_endpoint", "/oauth2/end_session")):
+        assert doc[key] == ISSUER + suffix
+        assert client.options(suffix).status_code != 404
+    assert doc["subject_types_supported"] == ["pairwise"]
+    assert doc["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert doc["code_challenge_methods_supported"] == ["S256"]
+    assert set(doc["response_types_supported"]) == {
+        "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token"}
+    assert set(doc["response_modes_supported"]) == {"query", "fragment", "form_post"}
+    assert {"sub", "email", "email_verified", "name", "avatar_url", "client"} <= set(doc["claims_supported"])
+    assert doc["authorization_response_iss_parameter_supported"] is True
+    assert {"client_secret_basic", "client_secret_post"} <= set(doc["token_endpoint_auth_methods_supported"])
+
+
+def test_jwks_kid_matches_the_id_token_header(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    code = response_params(signed_in.get(authorize_url(app)))["code"]
+    id_token = exchange(signed_in, app, code).json()["id_token"]
+    header = json.loads(base64.urlsafe_b64decode(id_token.split(".")[0] + "=="))
+    jwks = signed_in.get("/jwks", HTTP_ORIGIN="https://spa.example")
+    assert jwks["Access-Control-Allow-Origin"] == "*"
+    published = jwks.json()["keys"]
+    assert header["kid"] in [k["kid"] for k in published]
+    assert all(k["kty"] == "RSA" and k["alg"] == "RS256" and "d" not in k for k in published)
+
+
+def test_authorize_has_no_cors(signed_in, app):
+    response = signed_in.get(authorize_url(app), HTTP_ORIGIN="https://spa.example")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_discovery_post_is_405(client):
+    assert client.post("/.well-known/openid-configuration").status_code == 405

@@ -1,0 +1,45 @@
+"""RP-initiated logout with id_token_hint and a registered post_logout_redirect_uri."""
+
+from urllib.parse import urlencode
+
+import pytest
+from oauth2_provider.models import AccessToken
+
+from tests.factories import AuthorizationFactory
+from tests.oauth_provider.conftest import authorize_url, exchange, response_params
+
+
+@pytest.fixture
+def id_token(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    code = response_params(signed_in.get(authorize_url(app)))["code"]
+    return exchange(signed_in, app, code).json()["id_token"]
+
+
+def test_logout_with_hint_and_registered_uri_redirects_with_state(signed_in, id_token):
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": "https://app.example/logged-out",
+                       "state": "s1"})
+    response = signed_in.get(f"/oauth2/end_session?{query}")
+    assert response.status_code == 302 and response["Location"] == "https://app.example/logged-out?state=s1"
+    assert signed_in.get("/dashboard/").status_code == 302  # signed out of SimpleLogin
+    assert not AccessToken.objects.exists()
+
+
+def test_unregistered_post_logout_uri_is_refused(signed_in, id_token):
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": "https://evil.example/"})
+    response = signed_in.get(f"/oauth2/end_session?{query}")
+    assert response.status_code == 400 and "evil.example" not in response.get("Location", "")
+    assert signed_in.get("/dashboard/").status_code == 200  # still signed in
+
+
+def test_forged_hint_is_refused(signed_in, id_token):
+    head, payload, _sig = id_token.split(".")
+    response = signed_in.get(f"/oauth2/end_session?id_token_hint={head}.{payload}.AAAA")
+    assert response.status_code == 400
+
+
+def test_without_hint_the_person_confirms(signed_in):
+    response = signed_in.get("/oauth2/end_session")
+    assert response.status_code == 200 and "Log out of SimpleLogin?" in response.content.decode()
+    signed_in.post("/oauth2/end_session", {"allow": "true"})
+    assert signed_in.get("/dashboard/").status_code == 302

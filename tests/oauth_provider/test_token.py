@@ -1,0 +1,205 @@
+"""The token endpoint: client authentication, PKCE, single-use codes, replay revocation, refresh rotation."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, IDToken, RefreshToken, get_grant_model
+
+from tests.factories import CLIENT_SECRET, AuthorizationFactory, ClientFactory
+from tests.oauth_provider.conftest import authorize_url, basic_auth, exchange, pkce_pair, response_params
+
+Grant = get_grant_model()
+
+
+@pytest.fixture
+def authorized(user, app):
+    return AuthorizationFactory(user=user, client=app)
+
+
+def get_code(http, client, **params):
+    return response_params(http.get(authorize_url(client, **params)))["code"]
+
+
+def refresh(http, client, refresh_token, secret=CLIENT_SECRET):
+    return http.post("/oauth2/token", {"grant_type": "refresh_token", "refresh_token": refresh_token},
+                     HTTP_AUTHORIZATION=basic_auth(client.client_id, secret))
+
+
+def userinfo_status(http, access_token):
+    return http.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {access_token}").status_code
+
+
+def test_client_secret_basic(signed_in, app, authorized):
+    response = exchange(signed_in, app, get_code(signed_in, app))
+    body = response.json()
+    assert response.status_code == 200 and body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    assert body["access_token"] and body["refresh_token"] and body["id_token"]
+    assert response["Cache-Control"] == "no-store"
+    stored = AccessToken.objects.get()
+    assert stored.token == "" and RefreshToken.objects.get().token == ""  # only checksums at rest (RFC 9700 4)
+
+
+def test_client_secret_post(signed_in, app, authorized):
+    code = get_code(signed_in, app)
+    response = signed_in.post("/oauth2/token", {
+        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback",
+        "client_id": app.client_id, "client_secret": CLIENT_SECRET,
+    })
+    assert response.status_code == 200 and "access_token" in response.json()
+
+
+def test_the_2019_user_object(signed_in, app, authorized, user):
+    body = exchange(signed_in, app, get_code(signed_in, app)).json()
+    assert body["user"] == {
+        "id": authorized.sub, "sub": authorized.sub, "email": user.email, "email_verified": True,
+        "name": authorized.name, "avatar_url": None, "client": app.name,
+    }
+
+
+def test_the_2019_path_works(signed_in, app, authorized):
+    code = get_code(signed_in, app)
+    response = signed_in.post("/oauth/token", {"grant_type": "authorization_code", "code": code,
+                                               "redirect_uri": "https://app.example/callback"},
+                              HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("secret", ["wrong", ""])
+def test_wrong_secret_is_invalid_client_401_with_challenge(signed_in, app, authorized, secret):
+    response = exchange(signed_in, app, get_code(signed_in, app), secret=secret or None)
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert response["WWW-Authenticate"].startswith("Basic")
+
+
+def test_unknown_client_is_invalid_client(signed_in):
+    response = signed_in.post("/oauth2/token", {"grant_type": "authorization_code", "code": "x"},
+                              HTTP_AUTHORIZATION=basic_auth("nobody", "x"))
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+
+
+def test_redirect_uri_must_match_the_authorization_request(signed_in, app, authorized):
+    response = exchange(signed_in, app, get_code(signed_in, app), redirect_uri="https://app.example/other")
+    assert response.status_code == 400 and response.json()["error"] in ("invalid_request", "invalid_grant")
+
+
+def test_another_clients_code_is_invalid_grant(signed_in, app, authorized, user):
+    other = ClientFactory()
+    AuthorizationFactory(user=user, client=other)
+    code = get_code(signed_in, other)
+    response = exchange(signed_in, app, code)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+
+
+def test_expired_code_is_invalid_grant(signed_in, app, authorized):
+    code = get_code(signed_in, app)
+    assert Grant.objects.get(code=code).expires <= timezone.now() + timedelta(seconds=60)
+    Grant.objects.filter(code=code).update(expires=timezone.now() - timedelta(seconds=1))
+    assert exchange(signed_in, app, code).json()["error"] == "invalid_grant"
+
+
+def test_code_replay_revokes_every_token_issued_from_it(signed_in, app, authorized):
+    code = get_code(signed_in, app)
+    first = exchange(signed_in, app, code).json()
+    refreshed = refresh(signed_in, app, first["refresh_token"]).json()
+    assert userinfo_status(signed_in, refreshed["access_token"]) == 200
+    replay = exchange(signed_in, app, code)
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    assert userinfo_status(signed_in, first["access_token"]) == 401
+    assert userinfo_status(signed_in, refreshed["access_token"]) == 401
+    assert refresh(signed_in, app, refreshed["refresh_token"]).json()["error"] == "invalid_grant"
+    assert not AccessToken.objects.exists() and not IDToken.objects.exists()
+
+
+def test_refresh_rotates_and_reuse_revokes_the_family(signed_in, app, authorized):
+    first = exchange(signed_in, app, get_code(signed_in, app)).json()
+    second = refresh(signed_in, app, first["refresh_token"]).json()
+    assert second["refresh_token"] != first["refresh_token"] and second["id_token"]
+    assert second["user"]["sub"] == authorized.sub
+    assert userinfo_status(signed_in, first["access_token"]) == 401  # the old access token is gone
+    reuse = refresh(signed_in, app, first["refresh_token"])
+    assert reuse.status_code == 400 and reuse.json()["error"] == "invalid_grant"
+    assert userinfo_status(signed_in, second["access_token"]) == 401
+    assert refresh(signed_in, app, second["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_public_client_with_s256(signed_in, user):
+    client = ClientFactory(client_type="public", client_secret="")
+    AuthorizationFactory(user=user, client=client)
+    verifier, challenge = pkce_pair()
+    code = get_code(signed_in, client, code_challenge=challenge, code_challenge_method="S256")
+    response = signed_in.post("/oauth2/token", {
+        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback",
+        "client_id": client.client_id, "code_verifier": verifier,
+    })
+    assert response.status_code == 200 and response.json()["access_token"]
+
+
+def test_wrong_verifier_is_invalid_grant(signed_in, user):
+    client = ClientFactory(client_type="public", client_secret="")
+    AuthorizationFactory(user=user, client=client)
+    _, challenge = pkce_pair()
+    code = get_code(signed_in, client, code_challenge=challenge, code_challenge_method="S256")
+    response = signed_in.post("/oauth2/token", {
+        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback",
+        "client_id": client.client_id, "code_verifier": "x" * 50,
+    })
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+
+
+def test_confidential_client_pkce_is_checked_when_used(signed_in, app, authorized):
+    verifier, challenge = pkce_pair()
+    code = get_code(signed_in, app, code_challenge=challenge, code_challenge_method="S256")
+    assert exchange(signed_in, app, code).status_code == 400
+    code = get_code(signed_in, app, code_challenge=challenge, code_challenge_method="S256")
+    assert exchange(signed_in, app, code, verifier=verifier).status_code == 200
+
+
+@pytest.mark.parametrize("grant_type", ["password", "client_credentials", "urn:x:unknown"])
+def test_other_grant_types_are_refused(signed_in, app, grant_type):
+    response = signed_in.post("/oauth2/token", {"grant_type": grant_type, "username": "a", "password": "b"},
+                              HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    assert response.status_code in (400, 401)
+    assert response.json()["error"] in ("unauthorized_client", "unsupported_grant_type", "invalid_grant")
+    assert "access_token" not in response.json()
+
+
+def test_get_is_405(client):
+    assert client.get("/oauth2/token").status_code == 405
+
+
+def test_garbage_never_500(signed_in, app):
+    for data in ({}, {"grant_type": "authorization_code"}, {"grant_type": "authorization_code", "code": "\x00"},
+                 {"grant_type": "refresh_token", "refresh_token": "nope"}):
+        response = signed_in.post("/oauth2/token", data, HTTP_AUTHORIZATION=basic_auth(app.client_id))
+        assert 400 <= response.status_code < 500 and "error" in response.json()
+
+
+def test_cors_on_token_endpoint(client):
+    response = client.options("/oauth2/token", HTTP_ORIGIN="https://spa.example",
+                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_code_exchange_query_budget_constant_in_stored_tokens(signed_in, app, authorized, django_assert_max_num_queries):
+    for _ in range(3):
+        exchange(signed_in, app, get_code(signed_in, app))
+    code = get_code(signed_in, app)
+    with django_assert_max_num_queries(10):
+        assert exchange(signed_in, app, code).status_code == 200
+    assert RefreshToken.objects.count() == 4
+
+
+def test_cleartokens_removes_expired_codes_and_tokens(signed_in, app, authorized):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    tokens = exchange(signed_in, app, get_code(signed_in, app)).json()
+    get_code(signed_in, app)
+    past = timezone.now() - timedelta(days=60)
+    Grant.objects.update(expires=past)
+    AccessToken.objects.update(expires=past)
+    call_command("cleartokens", stdout=StringIO())
+    assert not Grant.objects.exists() and not AccessToken.objects.exists()
+    assert refresh(signed_in, app, tokens["refresh_token"]).json()["error"] == "invalid_grant"

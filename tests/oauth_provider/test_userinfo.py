@@ -1,0 +1,123 @@
+"""Userinfo (/oauth2/userinfo, /oauth/user_info, /oauth/me): Bearer header only, claims of the consent."""
+
+import pytest
+
+from tests.factories import AliasFactory, AuthorizationFactory, ClientFactory
+from tests.oauth_provider.conftest import authorize_url, exchange, response_params
+
+
+def tokens_for(http, client, **params):
+    code = response_params(http.get(authorize_url(client, **params)))["code"]
+    return exchange(http, client, code).json()
+
+
+@pytest.fixture
+def token(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app, name="Ann")
+    return tokens_for(signed_in, app)["access_token"]
+
+
+@pytest.mark.parametrize("path", ["/oauth2/userinfo", "/oauth2/user_info", "/oauth2/me",
+                                  "/oauth/userinfo", "/oauth/user_info", "/oauth/me"])
+def test_get_with_bearer_header_on_every_path(client, token, path, user, app):
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["email"] == user.email and body["email_verified"] is True
+    assert body["name"] == "Ann" and body["client"] == app.name and body["avatar_url"] is None
+    assert body["sub"] == app.authorizations.get().sub
+
+
+def test_post_with_bearer_header(client, token):
+    assert client.post("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_token_in_query_string_is_refused(client, token):
+    response = client.get(f"/oauth2/userinfo?access_token={token}")
+    assert response.status_code == 401 and "Bearer" in response["WWW-Authenticate"]
+    response = client.get(f"/oauth2/userinfo?access_token={token}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+
+
+def test_token_in_body_is_refused(client, token):
+    assert client.post("/oauth2/userinfo", {"access_token": token}).status_code == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer nope", "Bearer ", "Basic abc", "Bearer \x00"])
+def test_invalid_tokens_are_401(client, db, header):
+    response = client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401 and response.json()["error"] in ("invalid_token", "invalid_request")
+
+
+def test_an_id_token_is_not_an_access_token(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    id_token = tokens_for(signed_in, app)["id_token"]
+    assert signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {id_token}").status_code == 401
+
+
+def test_claims_follow_the_chosen_alias(signed_in, app, user):
+    alias = AliasFactory(user=user)
+    AuthorizationFactory(user=user, client=app, alias=alias)
+    token = tokens_for(signed_in, app)["access_token"]
+    assert signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["email"] == alias.email
+
+
+def test_avatar_is_an_absolute_url_when_shared(signed_in, app, user):
+    from django.core.files.base import ContentFile
+
+    user.avatar.save("a.png", ContentFile(b"png"), save=True)
+    AuthorizationFactory(user=user, client=app, share_avatar=True)
+    token = tokens_for(signed_in, app)["access_token"]
+    url = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["avatar_url"]
+    assert url.startswith("http://testserver/") and url.endswith(".png")
+
+
+def test_scopes_limit_claims(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    token = tokens_for(signed_in, app, scope="openid")["access_token"]
+    body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert set(body) == {"sub", "client"}
+
+
+def test_2019_scopes_name_and_avatar_url_are_accepted(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app, name="Old")
+    token = tokens_for(signed_in, app, scope="openid email name avatar_url")["access_token"]
+    body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert body["name"] == "Old" and "avatar_url" in body and body["email"] == user.email
+
+
+def test_pairwise_sub_is_stable_per_app_and_different_across_apps(signed_in, app, user):
+    other = ClientFactory()
+    AuthorizationFactory(user=user, client=app)
+    AuthorizationFactory(user=user, client=other)
+    subs = []
+    for client in (app, app, other):
+        token = tokens_for(signed_in, client)["access_token"]
+        subs.append(signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["sub"])
+    assert subs[0] == subs[1] != subs[2]
+    assert str(user.pk) not in subs
+
+
+def test_expired_token_is_401(client, token):
+    from oauth2_provider.models import AccessToken
+    from django.utils import timezone
+
+    AccessToken.objects.update(expires=timezone.now())
+    assert client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_cors_on_userinfo(client, token):
+    response = client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ORIGIN="https://spa.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_query_budget_constant_in_stored_tokens(signed_in, app, user, django_assert_max_num_queries):
+    AuthorizationFactory(user=user, client=app)
+    tokens = [tokens_for(signed_in, app)["access_token"] for _ in range(5)]
+    for token in (tokens[0], tokens[-1]):
+        with django_assert_max_num_queries(4):
+            assert signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_put_is_405(client):
+    assert client.put("/oauth2/userinfo").status_code == 405
