@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from accounts import services
 from accounts.models import Alias, DeletedAlias, User
 from billing.models import Membership
 
@@ -45,6 +46,15 @@ class UserAdmin(DjangoUserAdmin):
     def verified(self, obj):
         return any(address.verified for address in obj.emailaddress_set.all())
 
+    def delete_model(self, request, obj):
+        """Delete through the service: Stripe customer, tombstones for the person's aliases."""
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        """Bulk delete, one person at a time through the service."""
+        for user in queryset:
+            services.user_delete(user=user)
+
 
 @admin.register(Alias)
 class AliasAdmin(admin.ModelAdmin):
@@ -54,6 +64,15 @@ class AliasAdmin(admin.ModelAdmin):
     list_filter = ["enabled"]
     search_fields = ["email", "user__email"]
     raw_id_fields = ["user"]
+
+    def delete_model(self, request, obj):
+        """Delete through the service: apps lose the alias and a tombstone keeps the address from coming back."""
+        services.alias_delete(alias=obj)
+
+    def delete_queryset(self, request, queryset):
+        """Bulk delete, one alias at a time through the service."""
+        for alias in queryset:
+            services.alias_delete(alias=alias)
 
 
 @admin.register(DeletedAlias)

@@ -21,6 +21,8 @@ def image_normalize(*, upload, name: str) -> ContentFile:
         with Image.open(upload) as probe:
             if probe.format not in ALLOWED_FORMATS:
                 raise ValidationError("Upload a PNG, JPEG, WebP or GIF image.", code="bad_format")
+            if probe.width * probe.height > Image.MAX_IMAGE_PIXELS:  # Pillow only warns below twice the limit
+                raise ValidationError("The image has too many pixels: at most 40 megapixels.", code="too_many_pixels")
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:

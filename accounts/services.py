@@ -64,12 +64,15 @@ def user_remove_avatar(*, user: User) -> User:
 
 
 def user_delete(*, user: User) -> None:
-    """Delete the person and everything that belongs to them."""
+    """Delete the person and everything that belongs to them; their alias addresses are tombstoned for good."""
     user_id = user.pk
     avatar = user.avatar.name if user.avatar else None
     storage = user.avatar.storage
     billing_account_close(user=user)
     with transaction.atomic():
+        addresses = Alias.objects.filter(user=user).values_list("email", flat=True)
+        DeletedAlias.objects.bulk_create([DeletedAlias(email=email) for email in addresses], ignore_conflicts=True)
+        user.authorizations.all().delete()  # before the aliases: Authorization.alias is PROTECT
         user.delete()
     if avatar:
         storage.delete(avatar)

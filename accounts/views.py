@@ -17,6 +17,7 @@ from accounts.exceptions import AliasError, InvalidAliasPrefix
 from accounts.forms import AvatarForm, CustomAliasForm, DeleteAccountForm, NameForm, ResendVerificationForm
 from accounts.models import Alias
 from billing.selectors import membership_get, user_can_create_custom_alias
+from forwarding.selectors import alias_stats_for_aliases
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,12 @@ def _alias_or_404(request, alias_id: int) -> Alias:
 
 def _dashboard_page(request, *, custom_form=None, status=200):
     search = request.GET.get("q", "").strip()[:100]
+    aliases = list(selectors.alias_list(user=request.user, search=search))
+    stats = alias_stats_for_aliases(aliases=aliases)
+    for alias in aliases:
+        alias.mail_stats = stats[alias.pk]
     context = {
-        "aliases": selectors.alias_list(user=request.user, search=search),
+        "aliases": aliases,
         "search": search,
         "custom_form": custom_form or CustomAliasForm(),
         "can_create_custom": user_can_create_custom_alias(user=request.user),

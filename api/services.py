@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from api.models import ApiKey
@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 KEY_PREFIX = "sl_"
 KEY_ID_LENGTH = 8  # hex characters after "sl_": the non-secret prefix kept in clear to tell keys apart
 MAX_KEYS_PER_USER = 20
+KEY_CREATE_ATTEMPTS = 5
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per key per minute
 
 
@@ -37,11 +38,19 @@ def api_key_create(*, user, name: str) -> tuple[ApiKey, str]:
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()  # one creation at a time per person
         if ApiKey.objects.filter(user=user).count() >= MAX_KEYS_PER_USER:
             raise ApiKeyError(f"You can have at most {MAX_KEYS_PER_USER} API keys. Delete one you no longer use.")
-        key_id = secrets.token_hex(KEY_ID_LENGTH // 2)
-        raw_key = f"{KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
-        api_key = ApiKey.objects.create(
-            user=user, name=name[:64], prefix=f"{KEY_PREFIX}{key_id}", key_hash=api_key_hash(raw_key)
-        )
+        for _ in range(KEY_CREATE_ATTEMPTS):  # the 32-bit key id is unique: draw again when it is taken
+            key_id = secrets.token_hex(KEY_ID_LENGTH // 2)
+            raw_key = f"{KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+            try:
+                with transaction.atomic():
+                    api_key = ApiKey.objects.create(
+                        user=user, name=name[:64], prefix=f"{KEY_PREFIX}{key_id}", key_hash=api_key_hash(raw_key)
+                    )
+                break
+            except IntegrityError:
+                log.info("api key id taken, drawing again user_id=%s", user.pk)
+        else:
+            raise ApiKeyError("No key could be created right now. Please try again.")
     log.info("api key created api_key_id=%s user_id=%s", api_key.pk, user.pk)
     return api_key, raw_key
 

@@ -1,5 +1,6 @@
 """Pricing, Stripe Checkout and Customer Portal redirects, plan changes and promo codes (thin views)."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -100,7 +101,10 @@ def portal(request):
 @login_required
 @require_POST
 def promo(request):
-    """Redeem a promo code: one year of premium."""
+    """Redeem a promo code: one year of premium (attempts are rate limited per person)."""
+    if not ratelimit.consume(request, action="promo_code", user=request.user):
+        messages.error(request, "Too many promo code attempts. Please try again in an hour.")
+        return redirect("settings")
     form = PromoCodeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter a promo code.")

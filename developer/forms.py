@@ -111,7 +111,8 @@ RESPONSE_TYPES = [
     ("code id_token token", Client.GRANT_OPENID_HYBRID),
 ]
 RESPONSE_MODES = [("", "Default for the response type"), ("query", "query"), ("fragment", "fragment"), ("form_post", "form_post")]
-PROMPTS = [("", "None given"), ("consent", "consent"), ("login", "login"), ("none", "none")]
+# prompt=login is left out: it logs the person out, which clears the session that holds the pending sign-in.
+PROMPTS = [("", "None given"), ("consent", "consent"), ("none", "none")]
 
 
 class PlaygroundForm(forms.Form):
@@ -156,6 +157,27 @@ class PlaygroundForm(forms.Form):
             elif not check_password(secret, self.client.client_secret):
                 self.add_error("client_secret", "This is not the current secret of this client.")
         return cleaned
+
+
+class PlaygroundRefreshForm(forms.Form):
+    """The client secret again (confidential clients) to use the playground's refresh token."""
+
+    client_secret = forms.CharField(
+        label="Client secret", strip=True, widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Used once for this request and never stored.",
+    )
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        if client.client_type == Client.CLIENT_PUBLIC:
+            del self.fields["client_secret"]
+
+    def clean_client_secret(self):
+        secret = self.cleaned_data["client_secret"]
+        if not check_password(secret, self.client.client_secret):
+            raise ValidationError("This is not the current secret of this client.")
+        return secret
 
 
 class PartnerApplicationForm(forms.Form):

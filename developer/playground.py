@@ -11,6 +11,7 @@ import json
 import logging
 import secrets
 import time
+from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
 from jwcrypto import jwk, jwt
@@ -25,6 +26,7 @@ from oauth_provider.models import Client
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "developer_playground"
+REFRESH_SESSION_KEY = "developer_playground_refresh"
 MAX_PENDING = 5
 PENDING_TTL_SECONDS = 15 * 60
 
@@ -88,10 +90,10 @@ def _half_hash(value: str) -> str:
 
 
 def id_token_inspect(
-    *, token: str, jwks: dict, issuer: str, client_id: str, nonce: str, access_token: str = "", code: str = ""
+    *, token: str, jwks: dict, issuer: str, client_id: str, nonce: str | None, access_token: str = "", code: str = ""
 ) -> dict:
     """Header and claims of an id_token, its signature checked against the JWKS and its claims validated."""
-    report = {"raw": token, "header": None, "claims": None, "signature_ok": False, "kid": None, "checks": []}
+    report = {"raw": token, "header": None, "claims": None, "signature_ok": False, "kid": None, "checks": [], "times": []}
     parts = token.split(".")
     try:
         header = json.loads(_b64url_decode(parts[0]))
@@ -100,6 +102,10 @@ def id_token_inspect(
         report["checks"].append(("decode", False, "This is not a JWS compact serialization."))
         return report
     report.update(header=_pretty(header), claims=_pretty(claims), kid=header.get("kid"))
+    report["times"] = [
+        (name, datetime.fromtimestamp(claims[name], tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
+        for name in ("iat", "auth_time", "exp") if isinstance(claims.get(name), int | float)
+    ]
     try:
         keyset = jwk.JWKSet.from_json(json.dumps(jwks))
         jwt.JWT(jwt=token, key=keyset, algs=["RS256"], check_claims=False, expected_type="JWS")
@@ -112,13 +118,16 @@ def id_token_inspect(
     audiences = audience if isinstance(audience, list) else [audience]
     exp = claims.get("exp")
     exp_ok = isinstance(exp, int | float) and exp > time.time()
-    nonce_ok = claims.get("nonce") == nonce
     report["checks"] += [
         ("iss", claims.get("iss") == issuer, f"iss is {claims.get('iss')!r}; expected {issuer!r}."),
         ("aud", client_id in audiences, f"aud is {audience!r}; it must contain the client id."),
         ("exp", exp_ok, "exp is in the future." if exp_ok else "The token has expired (or has no exp)."),
-        ("nonce", nonce_ok, "nonce matches the one sent." if nonce_ok else "nonce does not match the one sent."),
     ]
+    if nonce is not None:
+        nonce_ok = claims.get("nonce") == nonce
+        report["checks"].append(
+            ("nonce", nonce_ok, "nonce matches the one sent." if nonce_ok else "nonce does not match the one sent.")
+        )
     if access_token and "at_hash" in claims:
         report["checks"].append(("at_hash", claims["at_hash"] == _half_hash(access_token), "at_hash matches the access token."))
     if code and "c_hash" in claims:
@@ -151,8 +160,8 @@ def _finish(*, session, user, params: dict) -> dict:
     session[SESSION_KEY] = store
     if pending is None:
         raise PlaygroundError(
-            "No playground sign-in is waiting for this answer (unknown or already used state). "
-            "Start again from your client's page."
+            "No playground sign-in is waiting for this answer (unknown or already used state, or you logged out "
+            "in between). Start again from your client's page."
         )
     try:
         client = client_get_for_owner(user=user, client_id=pending["client_id"])
@@ -177,27 +186,75 @@ def _finish(*, session, user, params: dict) -> dict:
         result["id_tokens"].append(("From the authorization response", report))
     if code:
         data = {"grant_type": "authorization_code", "code": code, "redirect_uri": playground_callback_uri()}
-        headers = {}
         if pending["verifier"]:
             data["code_verifier"] = pending["verifier"]
-        if client.client_type == Client.CLIENT_CONFIDENTIAL:
-            headers["Authorization"] = _basic_auth(client.client_id, pending["secret"])
-        else:
-            data["client_id"] = client.client_id
-        result["token"] = _call_report(
-            loopback.request(method="POST", url=metadata["token_endpoint"], data=data, headers=headers)
-        )
-        tokens = result["token"]["json"] or {}
-        if result["token"]["status"] == 200:
-            access_token = tokens.get("access_token") or access_token
-            if tokens.get("id_token"):
-                report = id_token_inspect(token=tokens["id_token"], access_token=access_token, **inspect)
-                result["id_tokens"].append(("From the token response", report))
+        access_token = _token_step(
+            result, session=session, client=client, metadata=metadata, data=data, secret=pending["secret"],
+            inspect=inspect,
+        ) or access_token
     if access_token:
-        result["userinfo"] = _call_report(loopback.request(
-            method="GET", url=metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
-        ))
+        result["userinfo"] = _userinfo_step(metadata=metadata, access_token=access_token)
     log.info("playground finished client_id=%s token_status=%s", client.client_id, (result["token"] or {}).get("status"))
+    return result
+
+
+def _token_step(result: dict, *, session, client: Client, metadata: dict, data: dict, secret: str, inspect: dict) -> str:
+    """POST to the token endpoint as the client; records the answer and id_token, keeps the refresh token. Returns the access token."""
+    headers = {}
+    if client.client_type == Client.CLIENT_CONFIDENTIAL:
+        headers["Authorization"] = _basic_auth(client.client_id, secret)
+    else:
+        data = {**data, "client_id": client.client_id}
+    result["token"] = _call_report(loopback.request(method="POST", url=metadata["token_endpoint"], data=data, headers=headers))
+    tokens = result["token"]["json"] or {}
+    if result["token"]["status"] != 200:
+        return ""
+    refresh_tokens = session.get(REFRESH_SESSION_KEY, {})
+    if tokens.get("refresh_token"):
+        refresh_tokens[client.client_id] = tokens["refresh_token"]
+    else:
+        refresh_tokens.pop(client.client_id, None)
+    session[REFRESH_SESSION_KEY] = refresh_tokens
+    access_token = tokens.get("access_token", "")
+    if tokens.get("id_token"):
+        report = id_token_inspect(token=tokens["id_token"], access_token=access_token, **inspect)
+        result["id_tokens"].append(("From the token response", report))
+    return access_token
+
+
+def _userinfo_step(*, metadata: dict, access_token: str) -> dict:
+    return _call_report(loopback.request(
+        method="GET", url=metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
+    ))
+
+
+def playground_can_refresh(*, session, client: Client) -> bool:
+    """True when the last playground sign-in of this client left a refresh token."""
+    return client.client_id in session.get(REFRESH_SESSION_KEY, {})
+
+
+def playground_refresh(*, session, client: Client, client_secret: str = "") -> dict:
+    """Use the refresh token of the client's last playground sign-in (RFC 6749 6): new tokens, id_token, userinfo."""
+    refresh_token = session.get(REFRESH_SESSION_KEY, {}).get(client.client_id)
+    if not refresh_token:
+        raise PlaygroundError("There is no refresh token to use: run a sign-in with a code first.")
+    try:
+        metadata = loopback.provider_metadata()
+        jwks = loopback.request(method="GET", url=metadata["jwks_uri"]).json() or {"keys": []}
+        result = {
+            "client": client, "authorize_url": None, "response_type": "refresh_token", "callback": [],
+            "error": None, "iss": None, "token": None, "id_tokens": [], "userinfo": None,
+        }
+        inspect = {"jwks": jwks, "issuer": metadata["issuer"], "client_id": client.client_id, "nonce": None}
+        access_token = _token_step(
+            result, session=session, client=client, metadata=metadata, secret=client_secret, inspect=inspect,
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+        )
+        if access_token:
+            result["userinfo"] = _userinfo_step(metadata=metadata, access_token=access_token)
+    except loopback.LoopbackError as error:
+        raise PlaygroundError(f"The provider's endpoints could not be reached in-process: {error}") from error
+    log.info("playground refreshed client_id=%s token_status=%s", client.client_id, result["token"]["status"])
     return result
 
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("developer/clients/<str:client_id>/playground", views.playground_start, name="developer_playground"),
     path("developer/clients/<str:client_id>/playground/redirect-uri", views.playground_uri_add,
          name="developer_playground_uri"),
+    path("developer/clients/<str:client_id>/playground/refresh", views.playground_refresh,
+         name="developer_playground_refresh"),
     path("developer/playground/callback", views.playground_callback, name="developer_playground_callback"),
     path("discover/", views.discover, name="discover"),
     path("partner/", views.partner, name="partner"),

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.selectors import alias_list
 from developer import playground, ratelimit, selectors, services
 from developer.exceptions import DeveloperError, PartnerCodeError, PlaygroundError
-from developer.forms import AuthorizationAliasForm, ClientForm, PartnerApplicationForm, PartnerCodeForm, PlaygroundForm
+from developer.forms import (
+    AuthorizationAliasForm,
+    ClientForm,
+    PartnerApplicationForm,
+    PartnerCodeForm,
+    PlaygroundForm,
+    PlaygroundRefreshForm,
+)
 from developer.loopback import DISCOVERY_PATH, provider_metadata
 from oauth_provider import selectors as provider_selectors
 from oauth_provider import services as provider_services
@@ -213,9 +220,37 @@ def playground_callback(request):
         result = playground.playground_finish(session=request.session, user=request.user, params=params)
     except PlaygroundError as error:
         return render(request, "developer/playground_result.html", {"problem": str(error), "callback": sorted(params.items())}, status=400)
-    response = render(request, "developer/playground_result.html", {"result": result, "client": result["client"]})
+    return _playground_result(request, result)
+
+
+def _playground_result(request, result: dict, *, refresh_form=None, status=200):
+    client = result["client"]
+    can_refresh = playground.playground_can_refresh(session=request.session, client=client)
+    response = render(request, "developer/playground_result.html", {
+        "result": result, "client": client,
+        "refresh_form": (refresh_form or PlaygroundRefreshForm(client=client)) if can_refresh else None,
+    }, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@developer_required
+@require_POST
+def playground_refresh(request, client_id: str):
+    """Use the refresh token of the last playground sign-in and show the new tokens."""
+    client = _owned_client(request, client_id)
+    form = PlaygroundRefreshForm(request.POST, client=client)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("developer_playground", client_id=client.client_id)
+    try:
+        result = playground.playground_refresh(
+            session=request.session, client=client, client_secret=form.cleaned_data.get("client_secret", "")
+        )
+    except PlaygroundError as error:
+        messages.error(request, str(error))
+        return redirect("developer_playground", client_id=client.client_id)
+    return _playground_result(request, result)
 
 
 # --- discover and partner ----------------------------------------------------------------------------------

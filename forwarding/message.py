@@ -21,6 +21,7 @@ _ENVELOPE_ADDRESS = re.compile(
 )
 _MSG_ID = re.compile(r"<([^<>\s@]+)@([^<>\s@]+)>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # undecodable bytes (e.g. unknown-8bit encoded words) as decoded by email
 
 
 class MalformedMessage(ValueError):
@@ -109,15 +110,24 @@ def addresses_parse(value: str) -> list[tuple[str, str]]:
         mailboxes = [(address.display_name, address.addr_spec) for address in header.addresses]
     except Exception as exc:  # the stdlib parser raises several types on hostile input (e.g. encoded CR/LF)
         raise MalformedMessage(f"unparseable address header: {type(exc).__name__}") from None
-    return [(clean_display_name(name), spec.lower()) for name, spec in mailboxes if "@" in spec]
+    return [(clean_display_name(_SURROGATE.sub("\ufffd", name)), _SURROGATE.sub("\ufffd", spec).lower())
+            for name, spec in mailboxes if "@" in spec]
 
 
 def address_header(name: str, mailboxes: list[tuple[str, str]]) -> tuple[str, bytes]:
-    """A header line (name, folded value) listing mailboxes; non-ASCII names become RFC 2047 encoded words."""
-    addresses = [Address(display_name=clean_display_name(display), addr_spec=spec) for display, spec in mailboxes]
-    folded = policy.SMTP.header_factory(name, addresses).fold(policy=policy.SMTP)
-    value = folded.split(":", 1)[1].removesuffix("\r\n")
-    return name, value.encode("ascii")
+    """A header line (name, folded value) listing mailboxes; non-ASCII names become RFC 2047 encoded words.
+
+    Raises MalformedMessage for an address that cannot be written in US-ASCII.
+    """
+    try:
+        addresses = [Address(display_name=clean_display_name(display), addr_spec=spec) for display, spec in mailboxes]
+        # fold as an address header even when the stdlib does not know `name` (Mail-Followup-To, Mail-Reply-To)
+        structured = name if name.lower() in policy.SMTP.header_factory.registry else "Reply-To"
+        folded = policy.SMTP.header_factory(structured, addresses).fold(policy=policy.SMTP)
+        value = folded.split(":", 1)[1].removesuffix("\r\n").encode("ascii")
+    except ValueError as exc:  # e.g. a non-ASCII local part: we do not speak SMTPUTF8
+        raise MalformedMessage(f"address not writable in {name}: {type(exc).__name__}") from None
+    return name, value
 
 
 def text_header(name: str, value: str) -> tuple[str, bytes]:

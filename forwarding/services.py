@@ -29,11 +29,15 @@ REPLY_KEPT_HEADERS = (
     "Subject", "Date", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Language",
     "Importance", "Priority", "X-Priority",
 )
+# Address headers of forwarded mail that a reply or reply-all may go to: rewritten to reverse aliases
+# (mutt and Thunderbird honour Mail-Followup-To / Mail-Reply-To over Reply-To).
+FORWARD_REWRITTEN_HEADERS = ("To", "Cc", "Reply-To", "Mail-Reply-To", "Mail-Followup-To")
 # Headers dropped from forwarded mail: rewritten by us, or signatures that our rewriting breaks.
-# Read-receipt requests and mailto: unsubscribe links would make the owner's client write from their real address.
+# Read-receipt requests, Errors-To and mailto: unsubscribe links would make the owner's side write from their real
+# address.
 FORWARD_DROPPED_HEADERS = (
-    "From", "Sender", "Reply-To", "Cc", "Return-Path", "DKIM-Signature", "List-Unsubscribe", "List-Unsubscribe-Post",
-    "Disposition-Notification-To", "Return-Receipt-To", "X-Confirm-Reading-To",
+    "From", "Sender", *FORWARD_REWRITTEN_HEADERS, "Return-Path", "DKIM-Signature", "List-Unsubscribe",
+    "List-Unsubscribe-Post", "Disposition-Notification-To", "Return-Receipt-To", "X-Confirm-Reading-To", "Errors-To",
 )
 
 
@@ -163,7 +167,7 @@ def mail_forward(*, route: Route, mail_from: str, content: bytes) -> None:
                 rewritten.append((_shown_as(display, address), other.email))
         return rewritten
 
-    for field in ("Reply-To", "Cc"):
+    for field in FORWARD_REWRITTEN_HEADERS:
         mailboxes = through_us(field)
         if mailboxes:
             headers.append(msg.address_header(field, mailboxes))

@@ -5,6 +5,7 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from jwcrypto import jws, jwt
 from oauth2_provider.models import get_access_token_model, get_grant_model
@@ -98,7 +99,11 @@ class Validator(OAuth2Validator):
         if cached is not None and cached.code == code:
             return cached
         try:
-            grant = next(iter(Grant.objects.filter(code=code).select_related("user")[:1]), None)
+            grant = next(iter(
+                Grant.objects.annotate(consent=FilteredRelation(
+                    "user__authorizations", condition=Q(user__authorizations__client=F("application"))
+                )).select_related("user", "consent", "consent__alias").filter(code=code)[:1]
+            ), None)
         except ValueError:  # NUL bytes on PostgreSQL
             grant = None
         if grant is not None and request.client is not None and grant.application_id != request.client.pk:
@@ -123,7 +128,10 @@ class Validator(OAuth2Validator):
             request.nonce = grant.nonce
         if grant.claims:
             request.claims = json.loads(grant.claims)
-        return self._authorization(request) is not None
+        if grant.consent is not None:
+            grant.consent.user, grant.consent.client = grant.user, client
+        request._sl_authorization = grant.consent
+        return grant.consent is not None
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):
         """The exchange repeats the exact redirect_uri of the authorization request (RFC 6749 4.1.3)."""
@@ -132,18 +140,22 @@ class Validator(OAuth2Validator):
         return grant is not None and grant.application_id == client.pk and grant.redirect_uri_allowed(redirect_uri)
 
     def get_code_challenge(self, code, request):
+        """PKCE challenge stored with the code (read once per request)."""
         grant = self._grant(code, request)
         return (grant.code_challenge or None) if grant else None
 
     def get_code_challenge_method(self, code, request):
+        """PKCE method stored with the code."""
         grant = self._grant(code, request)
         return (grant.code_challenge_method or None) if grant else None
 
     def get_authorization_code_scopes(self, client_id, code, redirect_uri, request):
+        """Scopes of the code; oauthlib uses them to pick the OpenID Connect grant."""
         grant = self._grant(code, request)
         return grant.scope.split() if grant and grant.scope else []
 
     def get_authorization_code_nonce(self, client_id, code, redirect_uri, request):
+        """The nonce of the authorization request, for the id_token (OIDC Core 3.1.3.6)."""
         grant = self._grant(code, request)
         return (grant.nonce or None) if grant else None
 
@@ -233,12 +245,15 @@ class Validator(OAuth2Validator):
         return claims.claims_build(authorization=authorization, scopes=request.scopes)
 
     def get_userinfo_claims(self, request):
+        """Same claims as the id_token."""
         return self.get_oidc_claims(None, None, request)
 
     def get_discovery_claims(self, request):
+        """Claims listed in discovery."""
         return list(claims.CLAIMS_SUPPORTED)
 
     def get_oidc_issuer_endpoint(self, request):
+        """The issuer: the site's URL."""
         return claims.issuer()
 
     def get_id_token_dictionary(self, token, token_handler, request):

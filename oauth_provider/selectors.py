@@ -60,3 +60,22 @@ def token_introspect(*, client: Client, token: str) -> dict:
     if exp is not None:
         data["exp"] = exp
     return data
+
+
+def userinfo_row(*, token: str) -> dict | None:
+    """What userinfo needs about a live access token and the consent behind it, in one flat query; else None."""
+    from django.db.models import F, FilteredRelation, Q
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model
+
+    checksum = hashlib.sha256(token.encode()).hexdigest()
+    rows = list(
+        get_access_token_model().objects
+        .annotate(consent=FilteredRelation(
+            "user__authorizations", condition=Q(user__authorizations__client=F("application"))
+        ))
+        .filter(token_checksum=checksum, expires__gt=timezone.now(), consent__isnull=False)
+        .values("scope", "user__email", "user__avatar", "application__name", "consent__sub", "consent__name",
+                "consent__share_avatar", "consent__alias__email")[:1]
+    )
+    return rows[0] if rows else None

@@ -1,7 +1,6 @@
 """Endpoints of the OpenID Connect provider: thin views over DOT, oauthlib and our services."""
 
 import logging
-import time
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib.auth import logout
@@ -17,7 +16,6 @@ from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from accounts.selectors import alias_list, user_can_create_alias
 from billing.selectors import user_can_create_custom_alias
@@ -25,11 +23,10 @@ from oauth_provider import claims, keys, responses, selectors, services
 from oauth_provider.exceptions import ConsentError
 from oauth_provider.forms import ConsentForm
 from oauth_provider.models import Client
-from oauth_provider.oauth2_validator import RESPONSE_TYPE_GRANT, Validator, response_type_normalize
-from oauth_provider.sessions import session_auth_time
+from oauth_provider.oauth2_validator import RESPONSE_TYPE_GRANT, response_type_normalize
+from oauth_provider.sessions import fresh_login_required, reauth_mark, session_auth_time
 
 log = logging.getLogger(__name__)
-REAUTH_SESSION_KEY = "oauth_provider_reauth_at"
 
 
 def _error_page(request, *, error: str, description: str, status: int = 400) -> HttpResponse:
@@ -79,6 +76,11 @@ class AuthorizeView(dot_views.AuthorizationView):
             problem = "An id_token can only be returned for the openid scope."  # OIDC Core 3.2.2.1
         if not problem and credentials.get("code_challenge_method") == "plain":
             problem = 'The "plain" code_challenge_method is not supported; use "S256".'
+        if not problem and len(credentials.get("nonce") or "") > 255:
+            problem = "nonce is too long (255 characters at most)."
+        challenge = credentials.get("code_challenge")
+        if not problem and challenge is not None and not 43 <= len(challenge) <= 128:
+            problem = "code_challenge must be 43 to 128 characters (RFC 7636 4.2)."
         if not problem and not self.request.GET.get("max_age", "0").isdigit():
             problem = "max_age must be a number of seconds."
         if problem:
@@ -86,6 +88,7 @@ class AuthorizeView(dot_views.AuthorizationView):
         return scopes, credentials, mode, None
 
     def error_to_client(self, credentials, mode, error, description=""):
+        """An error for the validated redirect_uri, in the request's response mode, with its state."""
         return responses.authorization_error(
             request=self.request, redirect_uri=credentials["redirect_uri"], mode=mode,
             error=error, description=description, state=credentials.get("state"),
@@ -119,33 +122,24 @@ class AuthorizeView(dot_views.AuthorizationView):
             query.append((key, value))
         return f"{self.request.path}?{urlencode(query)}"
 
-    def needs_fresh_login(self, prompt: set, auth_time: int | None) -> bool:
-        """prompt=login, or max_age exceeded (OIDC Core 3.1.2.1), unless the person just logged in again."""
-        reauth_at = self.request.session.get(REAUTH_SESSION_KEY)
-        if reauth_at and auth_time and auth_time >= reauth_at:
-            return False
-        if "login" in prompt:
-            return True
-        max_age = self.request.GET.get("max_age")
-        return max_age is not None and (auth_time is None or time.time() - auth_time > int(max_age))
-
     def login_again(self) -> HttpResponse:
         """Log out and send the person to log in, back here afterwards."""
         next_url = self.next_url(drop_prompt="login")
         logout(self.request)
-        self.request.session[REAUTH_SESSION_KEY] = int(time.time())
+        reauth_mark(self.request)
         return redirect_to_login(next_url)
 
     # --- signed in ---
 
     def authorize(self, *, consent):
+        """Signed in: freshness (prompt/max_age), then the stored consent, the consent page, or the POSTed choice."""
         scopes, credentials, mode, error = self.validated()
         if error:
             return error
         request = self.request
         prompt = set(request.GET.get("prompt", "").split())
         auth_time = session_auth_time(request)
-        if self.needs_fresh_login(prompt, auth_time):
+        if fresh_login_required(request=request, prompt=prompt, auth_time=auth_time):
             if "none" in prompt:
                 return self.error_to_client(credentials, mode, "login_required")
             return self.login_again()
@@ -171,6 +165,7 @@ class AuthorizeView(dot_views.AuthorizationView):
         return self.consent_page(client, scopes, credentials, form, status=400)
 
     def initial(self, authorization):
+        """Consent form defaults: the stored choice, else a new random alias when the plan allows."""
         user = self.request.user
         if authorization is not None:
             email = authorization.alias.email if authorization.alias_id else services.EMAIL_REAL
@@ -179,6 +174,7 @@ class AuthorizeView(dot_views.AuthorizationView):
         return {"email": email, "name": user.name, "share_avatar": bool(user.avatar)}
 
     def consent_page(self, client, scopes, credentials, form, status=200):
+        """Render the consent page; its CSP lets the form's redirect reach the client."""
         user = self.request.user
         response = render(self.request, self.template_name, {
             "client": client, "form": form, "scopes": scopes,
@@ -238,18 +234,15 @@ class UserInfoView(View):
         return self.userinfo(request)
 
     def userinfo(self, request):
+        """The claims for a live access token presented in the Authorization header."""
         header = request.headers.get("Authorization", "")
         if "access_token" in request.GET or not header.startswith("Bearer "):
             # RFC 9700 4.3.2 / RFC 6750 2: the access token goes in the Authorization header.
             return _bearer_error(401, "invalid_request", "Send the access token in an Authorization: Bearer header.")
-        validator = Validator()
-        oauthlib_request = OauthlibRequest(request.build_absolute_uri())
-        if not validator.validate_bearer_token(header[7:].strip(), [], oauthlib_request):
+        row = selectors.userinfo_row(token=header[7:].strip())
+        if row is None:
             return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
-        try:
-            data = validator.get_userinfo_claims(oauthlib_request)
-        except OAuth2Error:  # consent withdrawn
-            return _bearer_error(401, "invalid_token", "The access token is no longer valid.")
+        data = claims.claims_from_row(row)
         response = JsonResponse(data)
         response["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,7 @@
 """Site-wide behaviour: health, error pages, CSRF, security headers, admin access."""
 
 import re
+from urllib.parse import urlencode
 from unittest import mock
 
 import pytest
@@ -120,3 +121,51 @@ def test_user_admin_searches_by_email_and_filters_by_plan(client):
     assert "other@example.com" in body and "findme@example.com" not in body
     body = client.get("/admin/accounts/user/", {"emailaddress__verified__exact": "1"}).content.decode()
     assert "findme@example.com" in body
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data", "expected"),
+    [
+        ("get", "/dashboard/", {"q": "a\x00b"}, "400 · Bad request"),
+        ("get", "/api/v1/aliases", {"search": "\x00"}, '"code": "invalid_request"'),
+        ("post", "/oauth/token", {"grant_type": "authorization_code", "code": "x\x00"}, '"error": "invalid_request"'),
+        ("post", "/accounts/login/", {"login": "a\x00@example.com", "password": "x"}, "400 · Bad request"),
+    ],
+)
+def test_nul_characters_get_a_clear_400_not_a_500(client, user, method, url, data, expected):
+    client.force_login(user)
+    if method == "post":
+        response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.get(url, data)
+    assert response.status_code == 400
+    assert expected in response.content.decode()
+
+
+def test_nul_characters_in_multipart_forms_get_a_400(client, user):
+    client.force_login(user)
+    response = client.post("/settings/name", {"name": "Eve\x00"})
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert "\x00" not in user.name
+
+
+@pytest.mark.parametrize("how", ["one", "bulk"])
+def test_admin_deletes_aliases_and_people_through_the_services(client, how):
+    from accounts.models import Alias, DeletedAlias, User
+    from tests.factories import AliasFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    alias, person_alias = AliasFactory(), AliasFactory()
+    person = person_alias.user
+    if how == "one":
+        client.post(f"/admin/accounts/alias/{alias.pk}/delete/", {"post": "yes"})
+        client.post(f"/admin/accounts/user/{person.pk}/delete/", {"post": "yes"})
+    else:
+        client.post("/admin/accounts/alias/", {"action": "delete_selected", "_selected_action": [alias.pk], "post": "yes"})
+        client.post("/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"})
+    assert not Alias.objects.filter(pk__in=[alias.pk, person_alias.pk]).exists()
+    assert not User.objects.filter(pk=person.pk).exists()
+    # the addresses can never be handed to someone else
+    assert set(DeletedAlias.objects.values_list("email", flat=True)) == {alias.email, person_alias.email}

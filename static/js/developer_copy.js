@@ -6,7 +6,9 @@
     if (!target) { return; }
     var text = target.textContent;
     var done = function () {
-      var label = button.textContent;
+      var label = button.getAttribute("data-label") || button.textContent;
+      button.setAttribute("data-label", label);
+      button.setAttribute("data-copied", "true");
       button.textContent = "Copied";
       window.setTimeout(function () { button.textContent = label; }, 1500);
     };

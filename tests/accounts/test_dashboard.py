@@ -236,3 +236,14 @@ def test_dashboard_query_count_does_not_grow_with_aliases(client, django_assert_
     assert fifty == one, (one, fifty)
     with django_assert_num_queries(one):
         assert client.get(reverse("dashboard"), {"q": "@"}).status_code == 200
+
+
+def test_dashboard_shows_mail_counts_per_alias(signed_in, user):
+    from forwarding.models import AliasStats
+
+    busy = AliasFactory(user=user, email="busy_alias@sl.local")
+    AliasFactory(user=user, email="quiet_alias@sl.local")
+    AliasStats.objects.create(alias=busy, forwarded=7, replied=2, blocked=3)
+    page = signed_in.get(reverse("dashboard")).content.decode()
+    assert "7 forwarded, 2 replied, 3 blocked" in page
+    assert "0 forwarded, 0 replied, 0 blocked" in page

@@ -14,6 +14,12 @@ def test_login_with_right_password_goes_to_dashboard(client, user, password):
     assert response["Location"] == "/dashboard/"
 
 
+def test_login_page_links_to_password_reset_and_resend(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/accounts/password/reset/"' in page
+    assert 'href="/accounts/resend-verification/"' in page
+
+
 def test_login_is_case_insensitive_on_email(client, user, password):
     response = client.post("/accounts/login/", {"login": user.email.upper(), "password": password})
     assert response["Location"] == "/dashboard/"

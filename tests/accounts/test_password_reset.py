@@ -46,3 +46,10 @@ def test_change_password_needs_the_current_one(signed_in, user, password):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("another-secret-1")
+
+
+def test_password_resets_for_one_address_are_rate_limited(client, user, smtp_server):
+    statuses = [client.post("/accounts/password/reset/", {"email": user.email}).status_code for _ in range(6)]
+    assert statuses[:5] == [302] * 5
+    assert statuses[5] == 429
+    assert len(smtp_server.messages) == 5

@@ -61,6 +61,7 @@ def test_avatar_upload_is_reencoded_and_resized(signed_in, user, fmt):
         ("doc.bmp", _image("BMP", size=(10, 10)), "Upload a PNG, JPEG, WebP or GIF image."),
         ("broken.png", _image("PNG")[:60], "not a valid PNG, JPEG, WebP or GIF image"),
         ("huge.png", b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 10), "larger than 2 MB"),
+        ("bomb.png", _image("PNG", size=(7000, 7000), mode="1"), "too many pixels"),
     ],
 )
 def test_bad_avatar_gets_a_form_error(signed_in, user, name, content, message):
@@ -92,3 +93,18 @@ def test_delete_account_needs_password_and_removes_data(signed_in, user, passwor
 
     assert not Alias.objects.filter(user_id=user.pk).exists()
     assert signed_in.get("/dashboard/").status_code == 302
+
+
+def test_delete_account_whose_alias_an_app_uses_tombstones_every_alias(signed_in, user, password):
+    from accounts.models import DeletedAlias
+    from oauth_provider.models import Authorization
+    from tests.factories import AuthorizationFactory
+
+    shared, kept = AliasFactory(user=user), AliasFactory(user=user)
+    AuthorizationFactory(user=user, alias=shared)
+    response = signed_in.post("/settings/delete", {"password": password})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not Authorization.objects.filter(user_id=user.pk).exists()
+    # nobody may ever get the addresses of a deleted account (mail meant for them would reach someone else)
+    assert set(DeletedAlias.objects.values_list("email", flat=True)) >= {shared.email, kept.email}

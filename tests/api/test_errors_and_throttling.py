@@ -25,6 +25,16 @@ def test_only_json_is_offered(api):
     assert response.json()["code"] == "not_acceptable"
 
 
+@pytest.mark.parametrize("fmt", ["multipart", "json-as-form"])
+def test_a_form_body_is_415_like_the_schema_says(api, fmt):
+    if fmt == "multipart":
+        response = api.post("/api/v1/aliases/custom", {"prefix": "shop"}, format="multipart")
+    else:
+        response = api.post("/api/v1/aliases/custom", "prefix=shop", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
 @pytest.fixture
 def low_rate(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "3/min"}}

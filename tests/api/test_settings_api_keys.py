@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -92,3 +94,27 @@ def test_key_create_needs_sign_in(client):
 
 def test_key_create_needs_post(signed_in):
     assert signed_in.get("/settings/api-keys/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_settings_page_lists_creates_and_deletes_api_keys(signed_in, user):
+    page = signed_in.get("/settings/").content.decode()
+    assert "API keys" in page and "You have no API keys." in page
+    created = signed_in.post("/settings/api-keys/", {"name": "laptop script"}, follow=True).content.decode()
+    key = re.search(r"sl_[A-Za-z0-9_\-]+", created).group(0)
+    assert signed_in.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    page = signed_in.get("/settings/").content.decode()
+    assert "laptop script" in page and key not in page
+
+
+def test_a_key_id_already_taken_is_drawn_again(signed_in, user, monkeypatch):
+    from api import services
+
+    taken = api_key_create(user=UserFactory(), name="other")[0].prefix.removeprefix("sl_")
+    draws = iter([taken, "0123abcd"])
+    monkeypatch.setattr(services.secrets, "token_hex", lambda nbytes: next(draws))
+
+    response = signed_in.post("/settings/api-keys/", {"name": "second"})
+
+    assert response.status_code == 201
+    assert ApiKey.objects.get(user=user).prefix == "sl_0123abcd"

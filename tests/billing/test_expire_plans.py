@@ -44,6 +44,16 @@ def test_an_ended_trial_becomes_free(db):
     assert "downgraded=1 " in output.splitlines()[-1]
 
 
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_a_batch_size_below_one_is_refused_not_a_silent_no_op(db, size):
+    from django.core.management import CommandError
+
+    ended = UserFactory(plan=Plan.TRIAL, plan__expires_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(CommandError, match="at least 1"):
+        run("--batch-size", size)
+    assert Membership.objects.get(user=ended).plan == Plan.TRIAL
+
+
 def test_dry_run_counts_and_changes_nothing(db, fake_stripe):
     ended = UserFactory(plan=Plan.TRIAL, plan__expires_at=timezone.now() - timedelta(days=1))
     paid = _paid_and_ended(fake_stripe)

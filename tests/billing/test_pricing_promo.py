@@ -115,3 +115,14 @@ def test_a_promo_after_cancelling_outlasts_the_subscription_end(signed_in, user,
     post_event(fake_stripe.event("customer.subscription.deleted", sub))
 
     assert Membership.objects.get(user=user).expires_at == period_end + timedelta(days=365)
+
+
+def test_guessing_promo_codes_is_rate_limited(signed_in, user, billing_off):
+    for attempt in range(10):
+        response = signed_in.post(reverse("billing_promo"), {"code": f"GUESS{attempt}"}, follow=True)
+        assert "This promo code is not valid." in response.content.decode()
+
+    response = signed_in.post(reverse("billing_promo"), {"code": "FRIENDS"}, follow=True)
+
+    assert "Too many promo code attempts" in response.content.decode()
+    assert Membership.objects.get(user=user).plan == Plan.TRIAL

@@ -40,6 +40,7 @@ def test_lists_what_each_app_received(signed_in, user, authorization, alias):
     assert "Name: Robin" in html and "Avatar: shared" in html
     assert "Real Mail App" in html and f'<code class="app-email">{user.email}</code>' in html
     assert "Someone else" not in html
+    assert f'<tr id="app-{authorization.pk}">' in html  # the dashboard links to /apps/#app-<authorization id>
     assert other_app.created_at.strftime("%Y-%m-%d") in html
 
 

@@ -155,6 +155,7 @@ CONSOLE_URLS = [
     ("get", "/developer/clients/{}/playground"),
     ("post", "/developer/clients/{}/playground"),
     ("post", "/developer/clients/{}/playground/redirect-uri"),
+    ("post", "/developer/clients/{}/playground/refresh"),
 ]
 
 

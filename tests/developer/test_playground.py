@@ -71,6 +71,7 @@ def test_code_flow_with_pkce_end_to_end(dev, developer, ready):
     assert claims["sub"] == ready.authorizations.get().sub and claims["email"] == developer.email
     assert claims["aud"] == ready.client_id and claims["nonce"] == query["nonce"]
     assert json.loads(id_token["header"])["kid"] == keys.signing_kid()
+    assert [name for name, _when in id_token["times"]] == ["iat", "auth_time", "exp"]
     assert result["userinfo"]["status"] == 200 and result["userinfo"]["json"]["email"] == developer.email
     html = response.content.decode()
     assert "Signature valid" in html and f"&quot;sub&quot;: &quot;{claims['sub']}&quot;" in html
@@ -171,3 +172,37 @@ def test_tampered_id_token_signature_is_reported():
     assert report["signature_ok"] is False and report["checks"][0][0] == "signature" and not report["checks"][0][1]
     good = id_token_inspect(token=token.serialize(), jwks=keys.jwks(), issuer="http://testserver", client_id="c", nonce="n")
     assert good["signature_ok"] and all(ok for _n, ok, _t in good["checks"])
+
+
+def test_refresh_token_step(dev, developer, ready):
+    authorize_url = start(dev, ready)
+    result_page = dev.get(local(dev.get(local(authorize_url))["Location"]))
+    first = result_page.context["result"]["token"]["json"]
+    assert result_page.context["refresh_form"] is not None and b"Use the refresh token" in result_page.content
+
+    wrong = dev.post(f"/developer/clients/{ready.client_id}/playground/refresh", {"client_secret": "nope"}, follow=True)
+    assert b"This is not the current secret of this client." in wrong.content
+
+    response = dev.post(f"/developer/clients/{ready.client_id}/playground/refresh", {"client_secret": CLIENT_SECRET})
+    result = response.context["result"]
+    assert response.status_code == 200 and result["token"]["status"] == 200
+    assert result["token"]["json"]["access_token"] != first["access_token"]
+    assert result["token"]["json"]["refresh_token"] != first["refresh_token"]
+    assert result["userinfo"]["json"]["email"] == developer.email
+    assert all(report["signature_ok"] for _source, report in result["id_tokens"])
+
+    again = dev.post(f"/developer/clients/{ready.client_id}/playground/refresh", {"client_secret": CLIENT_SECRET})
+    assert again.context["result"]["token"]["status"] == 200
+
+
+def test_refresh_without_a_sign_in_is_explained(dev, ready):
+    response = dev.post(f"/developer/clients/{ready.client_id}/playground/refresh", {"client_secret": CLIENT_SECRET},
+                        follow=True)
+    assert b"There is no refresh token to use" in response.content
+
+
+def test_prompt_none_answers_consent_required_when_not_authorized(dev, ready):
+    ready.authorizations.all().delete()
+    authorize_url = start(dev, ready, prompt="none")
+    result = dev.get(local(dev.get(local(authorize_url))["Location"])).context["result"]
+    assert result["error"][0] == "consent_required"

@@ -25,7 +25,7 @@ def test_register_app_and_try_sign_in_in_a_browser(live_server, page, password, 
     page.get_by_role("button", name="Register").click()
     secret = page.locator("#client-secret").inner_text()
     page.locator("button.copy[data-copy='#client-secret']").click()
-    page.get_by_role("button", name="Copied").wait_for()
+    page.locator("button.copy[data-copy='#client-secret'][data-copied='true']").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == secret and len(secret) == 64
 
     page.get_by_role("link", name="I have saved it: go to the app").click()

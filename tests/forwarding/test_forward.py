@@ -167,3 +167,38 @@ def test_headers_that_make_the_client_write_directly_are_defused(mail_handler, s
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail["Disposition-Notification-To"] is None
     assert b"mailto:" not in smtp_server.messages[0]["raw"]
+
+
+def test_mail_followup_to_and_mail_reply_to_go_through_reverse_aliases(mail_handler, smtp_server):
+    # mutt and Thunderbird reply to these instead of From/Reply-To: left as they are, the owner's client
+    # would write to the outside addresses directly, from the owner's real address
+    alias = AliasFactory()
+    message = _message(
+        From="list@example.org",
+        To=alias.email,
+        Mail_Followup_To="Team <team@example.org>",
+        Mail_Reply_To="author@example.org",
+        Errors_To="bounces@example.org",
+    )
+
+    mail_handler.send(mail_from="list@example.org", to=[alias.email], message=message.as_bytes())
+
+    mail = smtp_server.messages[0]["message"]
+    reverse = {r.sender: r.email for r in ReverseAlias.objects.filter(alias=alias)}
+    assert [spec for _, spec in getaddresses([str(mail["Mail-Followup-To"])])] == [reverse["team@example.org"]]
+    assert [spec for _, spec in getaddresses([str(mail["Mail-Reply-To"])])] == [reverse["author@example.org"]]
+    assert mail["Errors-To"] is None
+    raw = smtp_server.messages[0]["raw"]
+    assert b"<team@example.org>" not in raw and b" author@example.org" not in raw and b"bounces@" not in raw
+
+
+def test_other_to_recipients_go_through_reverse_aliases_so_reply_all_stays_private(mail_handler, smtp_server):
+    alias = AliasFactory()
+    message = _message(From="ann@example.org", To=f"Bob <bob@example.net>, {alias.email}")
+
+    mail_handler.send(mail_from="ann@example.org", to=[alias.email], message=message.as_bytes())
+
+    mail = smtp_server.messages[0]["message"]
+    reverse = ReverseAlias.objects.get(alias=alias, sender="bob@example.net")
+    assert [a.addr_spec for a in mail["To"].addresses] == [reverse.email, alias.email]
+    assert b"<bob@example.net>" not in smtp_server.messages[0]["raw"]

@@ -144,3 +144,42 @@ def test_unexpected_session_errors_answer_451_without_internals():
         reply = pool.submit(asyncio.run, MailHandler().handle_exception(error)).result()
 
     assert reply.startswith("451 4.3.0") and "db-internal" not in reply
+
+
+def test_reply_naming_a_non_ascii_address_is_refused_for_good_not_retried(mail_handler, smtp_server):
+    alias = AliasFactory()
+    reverse = ReverseAlias.objects.create(alias=alias, sender="jane@example.org", email="ra+nonascii@sl.local")
+    reply = "From: owner\r\nTo: <ra+nonascii@sl.local>, José <josé@example.org>\r\n\r\nhi\r\n".encode()
+
+    with smtplib.SMTP("127.0.0.1", mail_handler.port) as smtp:
+        smtp.ehlo()
+        smtp.mail(alias.user.email)
+        smtp.rcpt(reverse.email)
+        code, reason = smtp.data(reply)
+
+    # a 451 would make the owner's provider retry for days a message that can never go out
+    assert (code, reason[:5]) == (550, b"5.6.0")
+    assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize(
+    ("to", "expected"),
+    [
+        (b"=?unknown-8bit?b?/w==?= <ra+x8bit@sl.local>", 250),  # odd display name: delivered
+        (b"<=?unknown-8bit?b?/w==?=ra+x8bit@sl.local>", 550),  # undecodable address: refused for good
+    ],
+)
+def test_undecodable_encoded_words_in_a_reply_are_not_a_temporary_failure(mail_handler, smtp_server, to, expected):
+    alias = AliasFactory()
+    reverse = ReverseAlias.objects.create(alias=alias, sender="jane@example.org", email="ra+x8bit@sl.local")
+    reply = b"From: owner\r\nTo: " + to + b"\r\nSubject: hi\r\n\r\nhi\r\n"
+
+    with smtplib.SMTP("127.0.0.1", mail_handler.port) as smtp:
+        smtp.ehlo()
+        smtp.mail(alias.user.email)
+        smtp.rcpt(reverse.email)
+        code, _ = smtp.data(reply)
+
+    # a 451 would make the owner's provider retry for days
+    assert code == expected
+    assert [m["to"] for m in smtp_server.messages] == ([["jane@example.org"]] if expected == 250 else [])

@@ -53,3 +53,4 @@ def test_authorization_list_for_user(user):
     mine = AuthorizationFactory(user=user)
     AuthorizationFactory()
     assert list(authorization_list_for_user(user=user)) == [mine]
+

@@ -1,6 +1,6 @@
 """Daily job (cron `0 0 * * *`): downgrade ended plans, delete their Stripe customers, mail trial reminders."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from billing import services
@@ -16,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=100)
 
     def handle(self, *args, dry_run, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
         now = timezone.now()
 
         def progress(label, batch, report):

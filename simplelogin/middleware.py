@@ -1,0 +1,37 @@
+"""Site-wide request guards."""
+
+from django.http import JsonResponse
+
+from simplelogin.views import bad_request
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+PROTOCOL_PREFIXES = ("/oauth/", "/oauth2/", "/.well-known/", "/jwks")
+
+
+def _has_nul(querydict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in querydict.lists())
+
+
+class RejectNullCharactersMiddleware:
+    """Answer 400 to parameters carrying NUL characters, which no field accepts and PostgreSQL cannot store."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # the API parses JSON only (its fields refuse NUL); reading a multipart body here would hide it from DRF
+        form_post = (
+            request.method == "POST" and request.content_type in FORM_TYPES and not request.path.startswith("/api/")
+        )
+        if _has_nul(request.GET) or (form_post and _has_nul(request.POST)):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request):
+        message = "Parameters must not contain NUL characters."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"code": "invalid_request", "detail": message}, status=400)
+        if request.path.startswith(PROTOCOL_PREFIXES):
+            return JsonResponse({"error": "invalid_request", "error_description": message}, status=400)
+        return bad_request(request)
