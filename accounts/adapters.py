@@ -3,6 +3,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -18,6 +20,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not url or request is None:
             return False
         return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+
+    def clean_email(self, email):
+        """An alias address cannot be someone's real mailbox (mail would loop through us)."""
+        email = super().clean_email(email)
+        if email.rsplit("@", 1)[-1].lower() == settings.EMAIL_DOMAIN:
+            raise ValidationError(f"Addresses on {settings.EMAIL_DOMAIN} are aliases; sign up with your real email.")
+        return email
 
     def save_user(self, request, user, form, commit=True):
         """Keep the name typed at sign-up and onboard the new person."""

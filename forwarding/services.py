@@ -30,8 +30,9 @@ REPLY_KEPT_HEADERS = (
     "Importance", "Priority", "X-Priority",
 )
 # Address headers of forwarded mail that a reply or reply-all may go to: rewritten to reverse aliases
-# (mutt and Thunderbird honour Mail-Followup-To / Mail-Reply-To over Reply-To).
-FORWARD_REWRITTEN_HEADERS = ("To", "Cc", "Reply-To", "Mail-Reply-To", "Mail-Followup-To")
+# (mutt and Thunderbird honour Mail-Followup-To / Mail-Reply-To over Reply-To). Reply targets come first: they
+# get the per-message reverse alias budget before long To/Cc lists do.
+FORWARD_REWRITTEN_HEADERS = ("Reply-To", "Mail-Reply-To", "Mail-Followup-To", "To", "Cc")
 # Headers dropped from forwarded mail: rewritten by us, or signatures that our rewriting breaks.
 # Read-receipt requests, Errors-To and mailto: unsubscribe links would make the owner's side write from their real
 # address.

@@ -111,6 +111,7 @@ class Authorization(models.Model):
     )
     name = models.CharField(max_length=128, blank=True, help_text="The name shown to the client.")
     share_avatar = models.BooleanField(default=False)
+    scope = models.TextField(blank=True, default="", help_text="Scopes the person granted, space-separated.")
     sub = models.CharField(max_length=255, default=subject_generate, help_text="Pairwise subject identifier.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,3 +125,7 @@ class Authorization(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.client}"
+
+    def covers(self, scopes) -> bool:
+        """Whether the person already granted every one of these scopes."""
+        return set(scopes) <= set(self.scope.split())

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from oauth_provider.models import Authorization, Client
 
@@ -12,7 +12,7 @@ def authorization_list_for_user(*, user) -> QuerySet[Authorization]:
     return (
         Authorization.objects.filter(user=user)
         .select_related("client", "alias")
-        .order_by("-last_used_at", "-created_at", "-id")
+        .order_by(F("last_used_at").desc(nulls_last=True), "-created_at", "-id")
     )
 
 

@@ -55,8 +55,8 @@ def _alias_for_choice(*, user, choice: ConsentChoice):
     return alias
 
 
-def authorization_grant(*, user, client: Client, choice: ConsentChoice) -> Authorization:
-    """Record (or replace) the person's consent to the client; nothing is stored when a choice is refused."""
+def authorization_grant(*, user, client: Client, choice: ConsentChoice, scopes=()) -> Authorization:
+    """Record (or replace) the person's consent to the client and the scopes granted; nothing is stored when a choice is refused."""
     name = (choice.name or "").strip()
     if len(name) > 128:
         raise ConsentError("The name is too long (128 characters at most).")
@@ -64,12 +64,13 @@ def authorization_grant(*, user, client: Client, choice: ConsentChoice) -> Autho
         alias = _alias_for_choice(user=user, choice=choice)
         authorization, created = Authorization.objects.select_for_update().get_or_create(
             user=user, client=client,
-            defaults={"alias": alias, "name": name, "share_avatar": bool(choice.share_avatar)},
+            defaults={"alias": alias, "name": name, "share_avatar": bool(choice.share_avatar), "scope": " ".join(sorted(set(scopes)))},
         )
         if not created:
             authorization.alias, authorization.name = alias, name
             authorization.share_avatar = bool(choice.share_avatar)
-            authorization.save(update_fields=["alias", "name", "share_avatar", "updated_at"])
+            authorization.scope = " ".join(sorted(set(authorization.scope.split()) | set(scopes)))
+            authorization.save(update_fields=["alias", "name", "share_avatar", "scope", "updated_at"])
     authorization.user, authorization.client = user, client
     log.info("authorization granted user_id=%s client_id=%s alias_id=%s", user.pk, client.pk, getattr(alias, "pk", None))
     return authorization

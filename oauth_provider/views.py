@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
 
@@ -146,7 +147,8 @@ class AuthorizeView(dot_views.AuthorizationView):
         client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
         authorization = selectors.authorization_get(user=request.user, client=client)
         if consent is None:
-            if authorization is not None and "consent" not in prompt:
+            # A scope the person has not granted yet needs their consent, even for a known app.
+            if authorization is not None and "consent" not in prompt and authorization.covers(scopes):
                 return self.issue(scopes, credentials, mode, authorization, auth_time)
             if "none" in prompt:
                 return self.error_to_client(credentials, mode, "consent_required")
@@ -157,7 +159,9 @@ class AuthorizeView(dot_views.AuthorizationView):
         form = ConsentForm(data=consent)
         if form.is_valid():
             try:
-                authorization = services.authorization_grant(user=request.user, client=client, choice=form.choice())
+                authorization = services.authorization_grant(
+                    user=request.user, client=client, choice=form.choice(), scopes=scopes
+                )
             except ConsentError as refusal:
                 form.add_error(None, str(refusal))
             else:
@@ -178,6 +182,7 @@ class AuthorizeView(dot_views.AuthorizationView):
         user = self.request.user
         response = render(self.request, self.template_name, {
             "client": client, "form": form, "scopes": scopes,
+            "scope_descriptions": [oauth2_settings.SCOPES.get(scope, scope) for scope in scopes],
             "selected": form["email"].value() or "",
             "can_create_random": user_can_create_alias(user=user),
             "can_create_custom": user_can_create_custom_alias(user=user),

@@ -90,7 +90,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -355,10 +355,7 @@ SPECTACULAR_SETTINGS = {
     "OAUTH2_FLOWS": ["authorizationCode"],
     "OAUTH2_AUTHORIZATION_URL": "/oauth2/authorize",
     "OAUTH2_TOKEN_URL": "/oauth2/token",
-    "OAUTH2_SCOPES": {
-        "aliases:read": "See your aliases and account summary",
-        "aliases:write": "Create, change and delete your aliases",
-    },
+    "OAUTH2_SCOPES": {k: v for k, v in OAUTH2_PROVIDER["SCOPES"].items() if k.startswith("aliases:")},
 }
 
 # Developer programme (developer/): partner codes (comma-separated, case-insensitive) that make the

@@ -71,3 +71,4 @@ class AuthorizationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     client = factory.SubFactory(ClientFactory)
     name = factory.LazyAttribute(lambda o: o.user.name)
+    scope = "openid email profile"

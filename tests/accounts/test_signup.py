@@ -84,3 +84,10 @@ def test_offsite_next_is_refused_at_signup(client, smtp_server):
     path = re.sub(r"^https?://[^/]+", "", _link(smtp_server.messages[0]))
     response = client.post(path)
     assert response["Location"] == "/dashboard/"
+
+
+def test_an_alias_domain_address_cannot_be_a_real_mailbox(client, smtp_server):
+    response = _signup(client, email="someone@sl.local")
+    assert response.status_code == 200
+    assert "Addresses on sl.local are aliases" in response.content.decode()
+    assert not User.objects.filter(email="someone@sl.local").exists()

@@ -202,3 +202,17 @@ def test_other_to_recipients_go_through_reverse_aliases_so_reply_all_stays_priva
     reverse = ReverseAlias.objects.get(alias=alias, sender="bob@example.net")
     assert [a.addr_spec for a in mail["To"].addresses] == [reverse.email, alias.email]
     assert b"<bob@example.net>" not in smtp_server.messages[0]["raw"]
+
+
+def test_a_long_to_list_does_not_use_up_the_reverse_aliases_reply_to_needs(mail_handler, smtp_server):
+    alias = AliasFactory()
+    crowd = ", ".join(f"member{n}@example.net" for n in range(30))
+    message = _message(From="list@example.org", To=f"{crowd}, {alias.email}", Reply_To="list-post@example.org")
+
+    mail_handler.send(mail_from="list@example.org", to=[alias.email], message=message.as_bytes())
+
+    mail = smtp_server.messages[0]["message"]
+    reply_to = ReverseAlias.objects.get(alias=alias, sender="list-post@example.org")
+    assert [a.addr_spec for a in mail["Reply-To"].addresses] == [reply_to.email]
+    assert alias.email in [a.addr_spec for a in mail["To"].addresses]
+    assert b"<member0@example.net>" not in smtp_server.messages[0]["raw"]

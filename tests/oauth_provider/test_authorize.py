@@ -365,3 +365,21 @@ def test_auth_time_is_when_this_session_logged_in(signed_in, app, user):
     session.save()
     id_token = exchange(signed_in, app, response_params(signed_in.get(authorize_url(app)))["code"]).json()["id_token"]
     assert json.loads(base64.urlsafe_b64decode(id_token.split(".")[1] + "=="))["auth_time"] == 1_800_000_000
+
+
+def test_a_scope_not_granted_before_asks_for_consent_again(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app, scope="openid email profile")
+    assert "code" in response_params(signed_in.get(authorize_url(app, scope="openid email")))
+
+    page = signed_in.get(authorize_url(app, scope="openid aliases:write"))
+    assert page.status_code == 200
+    assert "Create, change and delete your aliases" in page.content.decode()
+    params = response_params(signed_in.get(authorize_url(app, scope="openid aliases:write", prompt="none")))
+    assert params["error"] == "consent_required"
+
+    allowed = signed_in.post(authorize_url(app, scope="openid aliases:write"), {"email": "real", "action": "allow"})
+    assert "code" in response_params(allowed)
+    assert set(Authorization.objects.get(user=user, client=app).scope.split()) == {
+        "openid", "email", "profile", "aliases:write",
+    }
+    assert "code" in response_params(signed_in.get(authorize_url(app, scope="openid aliases:write", prompt="none")))

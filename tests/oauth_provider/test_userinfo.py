@@ -80,7 +80,7 @@ def test_scopes_limit_claims(signed_in, app, user):
 
 
 def test_2019_scopes_name_and_avatar_url_are_accepted(signed_in, app, user):
-    AuthorizationFactory(user=user, client=app, name="Old")
+    AuthorizationFactory(user=user, client=app, name="Old", scope="openid email name avatar_url")
     token = tokens_for(signed_in, app, scope="openid email name avatar_url")["access_token"]
     body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert body["name"] == "Old" and "avatar_url" in body and body["email"] == user.email
