@@ -7,6 +7,7 @@ from accounts.services import user_onboard
 
 DEMO_PASSWORD = "demo-password-1"
 ADMIN_PASSWORD = "admin-password-1"
+DEMO_CLIENT_SECRET = "demo-client-secret-local-development-only"
 
 
 def _person(*, email: str, name: str, password: str, staff: bool) -> tuple[User, bool]:
@@ -38,14 +39,16 @@ DEMO_REDIRECT_URI = "http://127.0.0.1:7000/callback"
 
 
 def demo_client_seed() -> str:
-    """Create (once) the demo client app (oauth_provider); its secret is printed only when created."""
+    """Create (once) the demo client app, with a fixed secret that only local demo data may have."""
     from oauth_provider.models import Client
     from oauth_provider.services import client_create
 
-    if Client.objects.filter(client_id=DEMO_CLIENT_ID).exists():
-        return f"exists   demo client {DEMO_CLIENT_ID} (secret shown when it was created)"
-    client, secret = client_create(name="Demo App", redirect_uris=[DEMO_REDIRECT_URI],
-                                   post_logout_redirect_uris=["http://127.0.0.1:7000/"], hybrid=True)
-    client.client_id = DEMO_CLIENT_ID
-    client.save(update_fields=["client_id"])
-    return f"created  demo client client_id={DEMO_CLIENT_ID} client_secret={secret} redirect_uri={DEMO_REDIRECT_URI}"
+    created = not Client.objects.filter(client_id=DEMO_CLIENT_ID).exists()
+    if created:
+        client, _ = client_create(name="Demo App", redirect_uris=[DEMO_REDIRECT_URI],
+                                  post_logout_redirect_uris=["http://127.0.0.1:7000/"], hybrid=True)
+        client.client_id = DEMO_CLIENT_ID
+        client.client_secret = DEMO_CLIENT_SECRET
+        client.save(update_fields=["client_id", "client_secret"])
+    return (f"{'created' if created else 'exists '}  demo client client_id={DEMO_CLIENT_ID} "
+            f"client_secret={DEMO_CLIENT_SECRET} redirect_uri={DEMO_REDIRECT_URI}")

@@ -35,3 +35,19 @@ def test_seed_demo_is_idempotent_and_prints_credentials(client, capsys):
     assert EmailAddress.objects.get(email="demo@sl.local").verified
     response = client.post("/accounts/login/", {"login": "demo@sl.local", "password": "demo-password-1"})
     assert response["Location"] == "/dashboard/"
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_a_demo_client_secret_that_works_on_every_run(capsys):
+    from django.contrib.auth.hashers import check_password
+
+    from oauth_provider.models import Client
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    secret = "demo-client-secret-local-development-only"
+    assert out.count(f"client_secret={secret}") == 2
+    demo = Client.objects.get(client_id="demo-client")
+    assert demo.redirect_uris == "http://127.0.0.1:7000/callback"
+    assert check_password(secret, demo.client_secret)
