@@ -36,6 +36,31 @@ def signed_in(client, user):
     return client
 
 
+@pytest.fixture(scope="session")
+def _session_signing_key(tmp_path_factory):
+    """One RSA key for the whole run (generating one per test is slow)."""
+    from oauth_provider import keys
+
+    folder = tmp_path_factory.mktemp("keys")
+    keys.pem_write_private(path=folder / keys.PRIMARY_KEY_NAME, pem=keys.rsa_private_pem_generate())
+    return folder / keys.PRIMARY_KEY_NAME
+
+
+@pytest.fixture
+def signing_key_dir(settings, tmp_path, _session_signing_key):
+    """A KEYS_DIR of this test's own holding the session's RSA key; the issuer is the test server."""
+    import shutil
+
+    from oauth_provider import keys
+
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    shutil.copy(_session_signing_key, folder / keys.PRIMARY_KEY_NAME)
+    settings.KEYS_DIR = folder
+    settings.URL = "http://testserver"
+    return folder
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on right now."""
     import socket

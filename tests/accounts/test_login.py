@@ -1,7 +1,6 @@
 """Log in, wrong password, unverified account, resend, next and rate limits."""
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from tests.factories import UserFactory
 

@@ -1,34 +1,20 @@
 """Fixtures for the developer pages: a signing key, a developer, their client, and a helper to get real tokens."""
 
 import base64
-import shutil
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from oauth_provider import keys
 from tests.factories import CLIENT_SECRET, ClientFactory, UserFactory
 
 ISSUER = "http://testserver"
 REDIRECT_URI = "https://app.example/callback"
 
 
-@pytest.fixture(scope="session")
-def _developer_session_key(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("developer-keys")
-    keys.pem_write_private(path=folder / keys.PRIMARY_KEY_NAME, pem=keys.rsa_private_pem_generate())
-    return folder / keys.PRIMARY_KEY_NAME
-
-
 @pytest.fixture(autouse=True)
-def signing_key_dir(settings, tmp_path, _developer_session_key):
-    """This test's own KEYS_DIR with the session's RSA key; the issuer is the test server."""
-    folder = tmp_path / "keys"
-    folder.mkdir()
-    shutil.copy(_developer_session_key, folder / keys.PRIMARY_KEY_NAME)
-    settings.KEYS_DIR = folder
-    settings.URL = ISSUER
-    return folder
+def _signing_keys(signing_key_dir):
+    """Every test here signs with the suite's key (tests/conftest.py)."""
+    return signing_key_dir
 
 
 @pytest.fixture

@@ -3,33 +3,19 @@
 import base64
 import hashlib
 import secrets
-import shutil
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from oauth_provider import keys
 from tests.factories import CLIENT_SECRET, ClientFactory
 
 ISSUER = "http://testserver"
 
 
-@pytest.fixture(scope="session")
-def _session_key(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    keys.pem_write_private(path=folder / keys.PRIMARY_KEY_NAME, pem=keys.rsa_private_pem_generate())
-    return folder / keys.PRIMARY_KEY_NAME
-
-
 @pytest.fixture(autouse=True)
-def signing_key_dir(settings, tmp_path, _session_key):
-    """A KEYS_DIR of this test's own holding the session's RSA key; the issuer is the test server."""
-    folder = tmp_path / "keys"
-    folder.mkdir()
-    shutil.copy(_session_key, folder / keys.PRIMARY_KEY_NAME)
-    settings.KEYS_DIR = folder
-    settings.URL = ISSUER
-    return folder
+def _signing_keys(signing_key_dir):
+    """Every test here signs with the suite's key (tests/conftest.py)."""
+    return signing_key_dir
 
 
 @pytest.fixture

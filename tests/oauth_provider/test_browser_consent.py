@@ -3,7 +3,6 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.conf import settings
 from django.test import Client as DjangoClient
 
 from oauth_provider.models import Authorization
