@@ -9,14 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN groupadd --system simplelogin && useradd --system --gid simplelogin --home-dir /app simplelogin
 
-COPY pyproject.toml README.md ./
-COPY simplelogin ./simplelogin
-COPY accounts ./accounts
-COPY oauth_provider ./oauth_provider
-COPY billing ./billing
-RUN pip install --upgrade pip && pip install .
-
 COPY . .
+RUN pip install --upgrade pip && pip install .
 RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput \
     && mkdir -p /app/keys /app/media \
     && chown -R simplelogin:simplelogin /app/keys /app/media
