@@ -4,7 +4,13 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from oauth2_provider.admin import ApplicationAdmin
-from oauth2_provider.models import get_application_admin_class
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_admin_class,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 
 from developer import services
 from developer.models import PartnerApplication
@@ -44,6 +50,13 @@ class ClientAdmin(ApplicationAdmin):
         for client in queryset:
             services.client_set_published(client=client, published=False)
         self.message_user(request, f"{queryset.count()} client(s) unpublished.", messages.SUCCESS)
+
+    def get_deleted_objects(self, objs, request):
+        """DOT's token admins refuse row deletes; client_delete revokes the client's tokens, so they do not block it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        token_models = (get_access_token_model(), get_refresh_token_model(), get_id_token_model(), get_grant_model())
+        perms_needed -= {str(model._meta.verbose_name) for model in token_models}
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
         services.client_delete(client=obj)

@@ -14,6 +14,8 @@ import time
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from jwcrypto import jwk, jwt
 from jwcrypto.common import JWException
 
@@ -37,6 +39,26 @@ def _b64url(data: bytes) -> str:
 
 def _b64url_decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _cipher() -> Fernet:
+    """Encrypts the secret waiting in the session (rows of the session table are plain data)."""
+    key = hashlib.sha256(f"developer.playground.secret:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _secret_seal(secret: str) -> str:
+    return _cipher().encrypt(secret.encode()).decode() if secret else ""
+
+
+def _secret_open(sealed: str, ttl: int | None = PENDING_TTL_SECONDS) -> str:
+    """The secret in clear, or "" once it is older than ttl seconds."""
+    if not sealed:
+        return ""
+    try:
+        return _cipher().decrypt(sealed.encode(), ttl=ttl).decode()
+    except InvalidToken:
+        return ""
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -72,7 +94,7 @@ def playground_start(
         del pending[stale]
     pending[state] = {
         "client_id": client.client_id, "nonce": nonce, "verifier": verifier, "response_type": response_type,
-        "scopes": scopes, "secret": client_secret, "authorize_url": authorize_url, "started_at": now,
+        "scopes": scopes, "secret": _secret_seal(client_secret), "authorize_url": authorize_url, "started_at": now,
     }
     session[SESSION_KEY] = pending
     log.info("playground started client_id=%s response_type=%s pkce=%s", client.client_id, response_type, bool(verifier))
@@ -158,6 +180,8 @@ def _finish(*, session, user, params: dict) -> dict:
     store = session.get(SESSION_KEY, {})
     pending = store.pop(params.get("state") or "", None)
     session[SESSION_KEY] = store
+    if pending is not None and time.time() - pending.get("started_at", 0) >= PENDING_TTL_SECONDS:
+        pending = None
     if pending is None:
         raise PlaygroundError(
             "No playground sign-in is waiting for this answer (unknown or already used state, or you logged out "
@@ -189,7 +213,7 @@ def _finish(*, session, user, params: dict) -> dict:
         if pending["verifier"]:
             data["code_verifier"] = pending["verifier"]
         access_token = _token_step(
-            result, session=session, client=client, metadata=metadata, data=data, secret=pending["secret"],
+            result, session=session, client=client, metadata=metadata, data=data, secret=_secret_open(pending["secret"]),
             inspect=inspect,
         ) or access_token
     if access_token:
@@ -211,7 +235,7 @@ def _token_step(result: dict, *, session, client: Client, metadata: dict, data: 
         return ""
     refresh_tokens = session.get(REFRESH_SESSION_KEY, {})
     if tokens.get("refresh_token"):
-        refresh_tokens[client.client_id] = tokens["refresh_token"]
+        refresh_tokens[client.client_id] = _secret_seal(tokens["refresh_token"])
     else:
         refresh_tokens.pop(client.client_id, None)
     session[REFRESH_SESSION_KEY] = refresh_tokens
@@ -235,7 +259,7 @@ def playground_can_refresh(*, session, client: Client) -> bool:
 
 def playground_refresh(*, session, client: Client, client_secret: str = "") -> dict:
     """Use the refresh token of the client's last playground sign-in (RFC 6749 6): new tokens, id_token, userinfo."""
-    refresh_token = session.get(REFRESH_SESSION_KEY, {}).get(client.client_id)
+    refresh_token = _secret_open(session.get(REFRESH_SESSION_KEY, {}).get(client.client_id, ""), ttl=None)
     if not refresh_token:
         raise PlaygroundError("There is no refresh token to use: run a sign-in with a code first.")
     try:

@@ -59,6 +59,10 @@ class Validator(OAuth2Validator):
             return False
         return request.client.allows_grant_type(Client.GRANT_AUTHORIZATION_CODE, Client.GRANT_OPENID_HYBRID)
 
+    def validate_user(self, username, password, client, request, *args, **kwargs):
+        """The password grant is not offered: never check a password here."""
+        return False
+
     def is_pkce_required(self, client_id, request):
         """PKCE is mandatory for public clients (RFC 9700 2.1.1); confidential 2019 clients may omit it."""
         client = request.client
@@ -121,6 +125,8 @@ class Validator(OAuth2Validator):
             return False
         if grant.is_expired():
             return False
+        if not grant.code_challenge and request.code_verifier is not None:
+            return False  # RFC 9700 2.1.1: a code_verifier for a code issued without code_challenge (PKCE downgrade)
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
         request.auth_time = int(grant.auth_time.timestamp()) if grant.auth_time else None

@@ -1,11 +1,12 @@
 """Endpoints of the OpenID Connect provider: thin views over DOT, oauthlib and our services."""
 
+import base64
 import logging
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -24,10 +25,28 @@ from oauth_provider import claims, keys, responses, selectors, services
 from oauth_provider.exceptions import ConsentError
 from oauth_provider.forms import ConsentForm
 from oauth_provider.models import Client
-from oauth_provider.oauth2_validator import RESPONSE_TYPE_GRANT, response_type_normalize
+from oauth_provider.oauth2_validator import RESPONSE_TYPE_GRANT, TOKEN_GRANT_TYPES, response_type_normalize
 from oauth_provider.sessions import fresh_login_required, reauth_mark, session_auth_time
 
 log = logging.getLogger(__name__)
+
+
+def _repeated_parameter(params) -> str | None:
+    """The first parameter sent more than once, or None (RFC 6749 3.1, 3.2: parameters MUST NOT repeat)."""
+    return next((key for key, values in params.lists() if len(values) > 1), None)
+
+
+def _basic_client_id(request) -> str | None:
+    """The client_id of an HTTP Basic Authorization header (RFC 6749 2.3.1), or None."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except ValueError:
+        return None
+    client_id, separator, _secret = decoded.partition(":")
+    return unquote_plus(client_id) if separator else None
 
 
 def _error_page(request, *, error: str, description: str, status: int = 400) -> HttpResponse:
@@ -40,6 +59,16 @@ class AuthorizeView(dot_views.AuthorizationView):
 
     template_name = "oauth_provider/authorize.html"
     http_method_names = ["get", "post", "head", "options"]
+
+    def setup(self, request, *args, **kwargs):
+        """Put response_type values in one order: it does not matter (OAuth 2.0 Multiple Response Types 5)."""
+        super().setup(request, *args, **kwargs)
+        values = request.GET.getlist("response_type")
+        if len(values) == 1 and (normalized := response_type_normalize(values[0])) != values[0]:
+            query = [(key, normalized if key == "response_type" else value)
+                     for key, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)]
+            request.META["QUERY_STRING"] = urlencode(query)
+            request.GET = QueryDict(request.META["QUERY_STRING"])
 
     def get(self, request, *args, **kwargs):
         return self.authorize(consent=None)
@@ -82,10 +111,16 @@ class AuthorizeView(dot_views.AuthorizationView):
         challenge = credentials.get("code_challenge")
         if not problem and challenge is not None and not 43 <= len(challenge) <= 128:
             problem = "code_challenge must be 43 to 128 characters (RFC 7636 4.2)."
-        if not problem and not self.request.GET.get("max_age", "0").isdigit():
+        max_age = self.request.GET.get("max_age", "0")
+        if not problem and not (max_age.isascii() and max_age.isdigit()):
             problem = "max_age must be a number of seconds."
+        if not problem and (repeated := _repeated_parameter(self.request.GET)):
+            problem = f"The {repeated} parameter is repeated."
         if problem:
             return None, None, None, self.error_to_client(credentials, mode, "invalid_request", problem)
+        for param in ("request", "request_uri", "registration"):
+            if param in self.request.GET:  # OIDC Core 6.1, 6.2, 7.2.1: say so rather than ignore it
+                return None, None, None, self.error_to_client(credentials, mode, f"{param}_not_supported")
         return scopes, credentials, mode, None
 
     def error_to_client(self, credentials, mode, error, description=""):
@@ -212,12 +247,29 @@ class TokenView(dot_views.TokenView):
     """`/oauth2/token`: DOT's endpoint; invalid_client answers 401 with a Basic challenge (RFC 6749 5.2)."""
 
     def post(self, request, *args, **kwargs):
+        if repeated := _repeated_parameter(request.POST):
+            return self.error(400, "invalid_request", f"The {repeated} parameter is repeated.")  # RFC 6749 3.2
+        basic_id = _basic_client_id(request)
+        if basic_id is not None and request.POST.get("client_id", basic_id) != basic_id:
+            response = self.error(401, "invalid_client", "client_id differs from the authenticated client.")
+            response["WWW-Authenticate"] = 'Basic realm="SimpleLogin", charset="UTF-8"'
+            return response
+        if request.POST.get("grant_type") not in TOKEN_GRANT_TYPES:
+            # Before oauthlib: its password grant would check the password first (a guessing oracle).
+            return self.error(400, "unsupported_grant_type")
         _url, headers, body, status = self.create_token_response(request)
         response = HttpResponse(body, status=status, content_type="application/json")
         for key, value in headers.items():
             response[key] = value
         if status == 401:
             response["WWW-Authenticate"] = 'Basic realm="SimpleLogin", charset="UTF-8"'
+        return response
+
+    def error(self, status: int, error: str, description: str = "") -> JsonResponse:
+        """A token error response (RFC 6749 5.2)."""
+        response = JsonResponse({"error": error, **({"error_description": description} if description else {})},
+                                status=status)
+        response["Cache-Control"] = "no-store"
         return response
 
 
@@ -240,11 +292,11 @@ class UserInfoView(View):
 
     def userinfo(self, request):
         """The claims for a live access token presented in the Authorization header."""
-        header = request.headers.get("Authorization", "")
-        if "access_token" in request.GET or not header.startswith("Bearer "):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if "access_token" in request.GET or scheme.lower() != "bearer" or not token.strip():
             # RFC 9700 4.3.2 / RFC 6750 2: the access token goes in the Authorization header.
             return _bearer_error(401, "invalid_request", "Send the access token in an Authorization: Bearer header.")
-        row = selectors.userinfo_row(token=header[7:].strip())
+        row = selectors.userinfo_row(token=token.strip())
         if row is None:
             return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
         data = claims.claims_from_row(row)
@@ -285,6 +337,17 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
 
     template_name = "oauth_provider/logout_confirm.html"
     http_method_names = ["get", "post", "head", "options"]
+    token_deletion_client_types = []  # DOT would revoke the person's tokens at every app; do_logout scopes it
+
+    def do_logout(self, application=None, post_logout_redirect_uri=None, state=None, token_user=None):
+        """Revoke the signed-in person's tokens at the app that asked only, then log out.
+
+        Without a session nothing is revoked: an old id_token_hint alone must not cut anyone's access.
+        """
+        person = self.request.user
+        if application is not None and person.is_authenticated:
+            services.tokens_revoke_for_user_client(user_id=person.pk, client_id=application.pk)
+        return super().do_logout(application, post_logout_redirect_uri, state, token_user)
 
 
 def _endpoint(name: str) -> str:

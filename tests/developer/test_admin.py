@@ -65,3 +65,22 @@ def test_client_change_page_opens(admin_client):
     app = ClientFactory(name="Editable App")
     response = admin_client.get(f"/admin/oauth_provider/client/{app.pk}/change/")
     assert response.status_code == 200 and b"Editable App" in response.content
+
+
+@pytest.mark.parametrize("how", ["delete_view", "delete_selected"])
+def test_deleting_a_client_in_the_admin_revokes_everything_it_holds(admin_client, how):
+    authorization = AuthorizationFactory()
+    app = authorization.client
+    # DOT's token admins forbid deleting token rows one by one; that must not block deleting the client.
+    AccessToken.objects.create(user=authorization.user, application=app, token="tok",
+                               expires="2099-01-01T00:00Z", scope="openid")
+    if how == "delete_view":
+        confirm = admin_client.get(f"/admin/oauth_provider/client/{app.pk}/delete/")
+        assert confirm.status_code == 200
+        response = admin_client.post(f"/admin/oauth_provider/client/{app.pk}/delete/", {"post": "yes"})
+    else:
+        response = admin_client.post("/admin/oauth_provider/client/", {
+            "action": "delete_selected", "_selected_action": [app.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not Client.objects.filter(pk=app.pk).exists()
+    assert not Authorization.objects.exists() and not AccessToken.objects.exists()

@@ -6,12 +6,18 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from oauth2_provider.models import AccessToken
 
 from developer.playground import SESSION_KEY, id_token_inspect
 from developer.services import playground_callback_uri
 from oauth_provider import keys
 from oauth_provider.models import Client
-from tests.factories import CLIENT_SECRET, AuthorizationFactory, ClientFactory, UserFactory
+from tests.factories import (
+    CLIENT_SECRET,
+    AuthorizationFactory,
+    ClientFactory,
+    UserFactory,
+)
 
 CALLBACK = "http://testserver/developer/playground/callback"
 
@@ -206,3 +212,28 @@ def test_prompt_none_answers_consent_required_when_not_authorized(dev, ready):
     authorize_url = start(dev, ready, prompt="none")
     result = dev.get(local(dev.get(local(authorize_url))["Location"])).context["result"]
     assert result["error"][0] == "consent_required"
+
+
+def test_the_secret_waits_in_the_session_encrypted_and_still_works(dev, developer, ready):
+    # Session rows are plain data in the database: a working client secret must not sit there in clear.
+    authorize_url = start(dev, ready)
+    stored = dev.session.load()
+    assert CLIENT_SECRET not in json.dumps(stored)
+    redirect = dev.get(local(authorize_url))
+    result = dev.get(local(redirect["Location"]))
+    assert result.status_code == 200
+    tokens = result.context["result"]["token"]["json"]
+    assert result.context["result"]["token"]["status"] == 200 and tokens["refresh_token"]
+    assert tokens["refresh_token"] not in json.dumps(dev.session.load())
+
+
+def test_a_sign_in_older_than_15_minutes_is_refused(dev, developer, ready):
+    authorize_url = start(dev, ready)
+    callback = dev.get(local(authorize_url))["Location"]
+    session = dev.session
+    for pending in session[SESSION_KEY].values():
+        pending["started_at"] -= 16 * 60
+    session.save()
+    response = dev.get(local(callback))
+    assert response.status_code == 400 and b"No playground sign-in is waiting" in response.content
+    assert AccessToken.objects.count() == 0

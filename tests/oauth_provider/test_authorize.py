@@ -383,3 +383,35 @@ def test_a_scope_not_granted_before_asks_for_consent_again(signed_in, app, user)
         "openid", "email", "profile", "aliases:write",
     }
     assert "code" in response_params(signed_in.get(authorize_url(app, scope="openid aliases:write", prompt="none")))
+
+
+@pytest.mark.parametrize("max_age", ["²", "١٢", "-5", " 5", "1e3"])
+def test_odd_max_age_is_invalid_request_never_500(signed_in, app, user, max_age):
+    AuthorizationFactory(user=user, client=app)
+    params = response_params(signed_in.get(authorize_url(app, max_age=max_age)))
+    assert params["error"] == "invalid_request" and params["state"] == "xyz"
+
+
+@pytest.mark.parametrize("param,value", [
+    ("prompt", "login"), ("max_age", "0"), ("nonce", "other"), ("response_mode", "fragment"),
+    ("code_challenge", "b" * 43), ("code_challenge_method", "S256"), ("claims", "{}"),
+])
+def test_a_repeated_parameter_is_invalid_request(signed_in, app, user, param, value):
+    # RFC 6749 3.1: parameters MUST NOT be included more than once; which copy wins is otherwise undefined.
+    AuthorizationFactory(user=user, client=app)
+    url = authorize_url(app, prompt="consent", max_age="3600", nonce="n", response_mode="query",
+                        code_challenge="a" * 43, code_challenge_method="S256", claims="{}")
+    response = signed_in.get(f"{url}&{param}={value}")
+    params = response_params(response)
+    assert params["error"] == "invalid_request" and param in params["error_description"]
+    assert params["state"] == "xyz" and response["Location"].startswith("https://app.example/callback")
+    assert "code" not in params
+    assert signed_in.get("/oauth2/authorize").wsgi_request.user == user  # not logged out by the second prompt
+
+
+@pytest.mark.parametrize("param", ["request", "request_uri", "registration"])
+def test_request_objects_are_refused_not_ignored(signed_in, app, user, param):
+    # OIDC Core 6.1/6.2/7.2.1: an OP that does not support them answers *_not_supported.
+    AuthorizationFactory(user=user, client=app)
+    params = response_params(signed_in.get(authorize_url(app, **{param: "eyJhbGciOiJub25lIn0.e30."})))
+    assert params["error"] == f"{param}_not_supported" and params["state"] == "xyz" and "code" not in params

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pytest
 from oauth2_provider.models import AccessToken
 
-from tests.factories import AuthorizationFactory
+from tests.factories import AuthorizationFactory, ClientFactory
 from tests.oauth_provider.conftest import authorize_url, exchange, response_params
 
 
@@ -43,3 +43,25 @@ def test_without_hint_the_person_confirms(signed_in):
     assert response.status_code == 200 and "Log out of SimpleLogin?" in response.content.decode()
     signed_in.post("/oauth2/end_session", {"allow": "true"})
     assert signed_in.get("/dashboard/").status_code == 302
+
+
+def test_logging_out_of_one_app_leaves_the_other_apps_tokens_alone(signed_in, id_token, user):
+    # The id_token_hint names one RP; DOT's default would revoke the person's tokens at every app.
+    other = ClientFactory()
+    AuthorizationFactory(user=user, client=other)
+    other_token = exchange(signed_in, other, response_params(signed_in.get(authorize_url(other)))["code"]).json()
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": "https://app.example/logged-out"})
+    assert signed_in.get(f"/oauth2/end_session?{query}").status_code == 302
+    assert list(AccessToken.objects.values_list("application_id", flat=True)) == [other.pk]
+    bearer = f"Bearer {other_token['access_token']}"
+    assert signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=bearer).status_code == 200
+
+
+def test_a_stolen_hint_without_a_session_revokes_nothing(client, id_token, user, app):
+    other = ClientFactory()
+    AuthorizationFactory(user=user, client=other)
+    client.force_login(user)
+    exchange(client, other, response_params(client.get(authorize_url(other)))["code"])
+    client.logout()
+    assert client.get(f"/oauth2/end_session?{urlencode({'id_token_hint': id_token})}").status_code == 302
+    assert set(AccessToken.objects.values_list("application_id", flat=True)) == {app.pk, other.pk}

@@ -110,3 +110,22 @@ def test_one_client_may_use_code_implicit_and_hybrid_together(signed_in, every_f
     for response_type in ("code", "id_token token", "code id_token"):
         params = response_params(signed_in.get(authorize_url(every_flow_app, response_type=response_type, nonce="n")))
         assert "error" not in params, (response_type, params)
+
+
+@pytest.mark.parametrize("response_type", ["id_token code", "token id_token", "token id_token code", "token code"])
+def test_response_type_values_in_any_order_get_the_same_answer(signed_in, every_flow_app, response_type):
+    # OAuth 2.0 Multiple Response Type Encoding Practices 5: the order of the values does not matter.
+    params = response_params(signed_in.get(authorize_url(every_flow_app, response_type=response_type, nonce="n-1")))
+    assert "error" not in params, params
+    parts = set(response_type.split())
+    assert ("code" in params) == ("code" in parts) and ("access_token" in params) == ("token" in parts)
+    assert ("id_token" in params) == ("id_token" in parts)
+    if "id_token" in params:
+        assert id_token_claims(params["id_token"], every_flow_app)["nonce"] == "n-1"
+
+
+@pytest.mark.parametrize("response_type", ["id_token code", "token id_token", "token code id_token"])
+def test_nonce_is_required_whatever_the_order(signed_in, every_flow_app, response_type):
+    params = response_params(signed_in.get(authorize_url(every_flow_app, response_type=response_type)))
+    assert params["error"] == "invalid_request" and "nonce" in params["error_description"]
+    assert "code" not in params and "id_token" not in params

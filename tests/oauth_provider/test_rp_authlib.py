@@ -11,6 +11,7 @@ import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, jwt
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken, HybridIDToken
 from django.conf import settings
 from django.test import Client as DjangoClient
@@ -107,8 +108,10 @@ def test_hybrid_flow(server, discovery, browser, person):
     rp = OAuth2Session(app.client_id, CLIENT_SECRET, scope="openid email", redirect_uri=REDIRECT_URI,
                        code_challenge_method="S256")
     verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16)
+    # Authlib adds the challenge for response_type=code only; a verifier without one is refused (RFC 9700 2.1.1).
     url, state = rp.create_authorization_url(discovery["authorization_endpoint"], response_type="code id_token",
-                                             code_verifier=verifier, nonce=nonce)
+                                             code_challenge=create_s256_code_challenge(verifier),
+                                             code_challenge_method="S256", nonce=nonce)
     location = consent_through_the_page(browser, url, "real")
     fragment = {k: v[0] for k, v in parse_qs(urlsplit(location).fragment).items()}
     assert fragment["state"] == state and fragment["iss"] == discovery["issuer"]

@@ -203,3 +203,47 @@ def test_cleartokens_removes_expired_codes_and_tokens(signed_in, app, authorized
     call_command("cleartokens", stdout=StringIO())
     assert not Grant.objects.exists() and not AccessToken.objects.exists()
     assert refresh(signed_in, app, tokens["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+@pytest.mark.parametrize("password_right", [True, False])
+def test_password_grant_never_checks_the_password(signed_in, app, user, password, password_right):
+    # Otherwise the answer (unauthorized_client vs invalid_grant) tells an attacker whether a password is right,
+    # without the log-in page's rate limits.
+    response = signed_in.post("/oauth2/token", {
+        "grant_type": "password", "username": user.email, "password": password if password_right else "wrong",
+    }, HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    assert response.status_code == 400 and response.json() == {"error": "unsupported_grant_type"}
+
+
+def test_code_verifier_for_a_code_issued_without_challenge_is_invalid_grant(signed_in, app, authorized):
+    # RFC 9700 2.1.1: PKCE downgrade (an injected code without a challenge passes with any verifier).
+    code = get_code(signed_in, app)
+    response = exchange(signed_in, app, code, verifier="a" * 50)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    assert exchange(signed_in, app, get_code(signed_in, app)).status_code == 200
+
+
+@pytest.mark.parametrize("param", ["code", "code_verifier", "redirect_uri"])
+def test_a_repeated_parameter_is_invalid_request(signed_in, app, authorized, param):
+    # RFC 6749 3.2: parameters MUST NOT be included more than once.
+    verifier, challenge = pkce_pair()
+    code = get_code(signed_in, app, code_challenge=challenge, code_challenge_method="S256")
+    body = (f"grant_type=authorization_code&code={code}&code_verifier={verifier}"
+            f"&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&{param}=x")
+    response = signed_in.post("/oauth2/token", body, content_type="application/x-www-form-urlencoded",
+                              HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert param in response.json()["error_description"]
+    assert AccessToken.objects.count() == 0
+
+
+def test_client_id_in_the_body_must_be_the_authenticated_client(signed_in, app, authorized):
+    other = ClientFactory()
+    code = get_code(signed_in, app)
+    response = signed_in.post("/oauth2/token", {
+        "grant_type": "authorization_code", "code": code, "client_id": app.client_id,
+        "redirect_uri": "https://app.example/callback",
+    }, HTTP_AUTHORIZATION=basic_auth(other.client_id))
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert response["WWW-Authenticate"].startswith("Basic")
+    assert exchange(signed_in, app, code).status_code == 200  # the code was not spent

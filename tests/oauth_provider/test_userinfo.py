@@ -121,3 +121,10 @@ def test_query_budget_constant_in_stored_tokens(signed_in, app, user, django_ass
 
 def test_put_is_405(client):
     assert client.put("/oauth2/userinfo").status_code == 405
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER"])
+def test_the_bearer_scheme_is_case_insensitive(client, token, scheme):
+    # RFC 7235 2.1 / RFC 6750 2.1: the auth-scheme is case-insensitive.
+    response = client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"{scheme} {token}")
+    assert response.status_code == 200 and response.json()["name"] == "Ann"
