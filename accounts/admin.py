@@ -1,11 +1,15 @@
 """Admin for people and aliases."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import router
 
 from accounts import services
 from accounts.models import Alias, DeletedAlias, User
 from billing.models import Membership
+from oauth_provider.models import Authorization
+from oauth_provider.selectors import token_model_names
 
 
 class MembershipInline(admin.StackedInline):
@@ -45,6 +49,15 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="verified", boolean=True)
     def verified(self, obj):
         return any(address.verified for address in obj.emailaddress_set.all())
+
+    def get_deleted_objects(self, objs, request):
+        """user_delete revokes the person's authorizations and tokens first, so neither blocks the delete."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(User))
+        collector.collect(objs)
+        if all(isinstance(obj, Authorization) for obj in collector.protected):
+            protected = []
+        return deleted, counts, perms_needed - token_model_names(), protected
 
     def delete_model(self, request, obj):
         """Delete through the service: Stripe customer, tombstones for the person's aliases."""

@@ -4,16 +4,11 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from oauth2_provider.admin import ApplicationAdmin
-from oauth2_provider.models import (
-    get_access_token_model,
-    get_application_admin_class,
-    get_grant_model,
-    get_id_token_model,
-    get_refresh_token_model,
-)
+from oauth2_provider.models import get_application_admin_class
 
 from developer import services
 from developer.models import PartnerApplication
+from oauth_provider import selectors as provider_selectors
 from oauth_provider import services as provider_services
 from oauth_provider.models import Authorization, Client
 
@@ -54,9 +49,7 @@ class ClientAdmin(ApplicationAdmin):
     def get_deleted_objects(self, objs, request):
         """DOT's token admins refuse row deletes; client_delete revokes the client's tokens, so they do not block it."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        token_models = (get_access_token_model(), get_refresh_token_model(), get_id_token_model(), get_grant_model())
-        perms_needed -= {str(model._meta.verbose_name) for model in token_models}
-        return deleted, counts, perms_needed, protected
+        return deleted, counts, perms_needed - provider_selectors.token_model_names(), protected
 
     def delete_model(self, request, obj):
         services.client_delete(client=obj)

@@ -79,3 +79,13 @@ def userinfo_row(*, token: str) -> dict | None:
                 "consent__share_avatar", "consent__alias__email")[:1]
     )
     return rows[0] if rows else None
+
+
+def token_model_names() -> set[str]:
+    """Verbose names of DOT's token models: their admins refuse deletes, but our delete services revoke them first."""
+    from oauth2_provider.models import (
+        get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model,
+    )
+
+    models = (get_access_token_model(), get_refresh_token_model(), get_id_token_model(), get_grant_model())
+    return {str(model._meta.verbose_name) for model in models}

@@ -248,7 +248,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
+    # oauthlib logs tokens and secrets at DEBUG: never below INFO, whatever LOG_LEVEL says.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}, "oauthlib": {"level": "INFO"}},
 }
 
 # django-oauth-toolkit (the OpenID Connect provider); the swapped Application model is set from the first migration.

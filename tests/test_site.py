@@ -169,3 +169,30 @@ def test_admin_deletes_aliases_and_people_through_the_services(client, how):
     assert not User.objects.filter(pk=person.pk).exists()
     # the addresses can never be handed to someone else
     assert set(DeletedAlias.objects.values_list("email", flat=True)) == {alias.email, person_alias.email}
+
+
+def test_admin_deletes_a_person_whose_alias_an_app_uses_and_who_holds_tokens(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    from accounts.models import DeletedAlias, User
+    from tests.factories import AliasFactory, AuthorizationFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    alias = AliasFactory()
+    person = alias.user
+    authorization = AuthorizationFactory(user=person, alias=alias)
+    AccessToken.objects.create(
+        user=person, application=authorization.client, token="tok-admin-delete", scope="openid",
+        expires=timezone.now() + timedelta(hours=1),
+    )
+    confirm = client.get(f"/admin/accounts/user/{person.pk}/delete/")
+    assert confirm.status_code == 200
+    assert "Cannot delete" not in confirm.content.decode()
+    client.post(f"/admin/accounts/user/{person.pk}/delete/", {"post": "yes"})
+    assert not User.objects.filter(pk=person.pk).exists()
+    assert not AccessToken.objects.filter(user_id=person.pk).exists()
+    assert DeletedAlias.objects.filter(email=alias.email).exists()
