@@ -50,6 +50,12 @@ class UserAdmin(DjangoUserAdmin):
     def verified(self, obj):
         return any(address.verified for address in obj.emailaddress_set.all())
 
+    def save_related(self, request, form, formsets, change):
+        """A person added in the admin is onboarded like one who signed up (trial, first alias)."""
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.user_onboard(user=form.instance)
+
     def get_deleted_objects(self, objs, request):
         """user_delete revokes the person's authorizations and tokens first, so neither blocks the delete."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

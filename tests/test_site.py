@@ -196,3 +196,21 @@ def test_admin_deletes_a_person_whose_alias_an_app_uses_and_who_holds_tokens(cli
     assert not User.objects.filter(pk=person.pk).exists()
     assert not AccessToken.objects.filter(user_id=person.pk).exists()
     assert DeletedAlias.objects.filter(email=alias.email).exists()
+
+
+def test_a_person_added_in_the_admin_is_onboarded(client):
+    from accounts.models import Alias, User
+    from billing.models import Membership, Plan
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    response = client.post("/admin/accounts/user/add/", {
+        "email": "added@example.com", "name": "Added", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase",
+        "usable_password": "true",
+        "membership-TOTAL_FORMS": "0", "membership-INITIAL_FORMS": "0",
+        "membership-MIN_NUM_FORMS": "0", "membership-MAX_NUM_FORMS": "1",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person = User.objects.get(email="added@example.com")
+    assert Membership.objects.get(user=person).plan == Plan.TRIAL
+    assert Alias.objects.filter(user=person).count() == 1
