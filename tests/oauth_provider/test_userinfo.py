@@ -128,3 +128,14 @@ def test_the_bearer_scheme_is_case_insensitive(client, token, scheme):
     # RFC 7235 2.1 / RFC 6750 2.1: the auth-scheme is case-insensitive.
     response = client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"{scheme} {token}")
     assert response.status_code == 200 and response.json()["name"] == "Ann"
+
+
+@pytest.mark.parametrize(("seconds", "status"), [(5, 200), (-5, 401)])
+def test_a_token_is_live_until_its_expiry_to_the_second(client, token, seconds, status):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    AccessToken.objects.update(expires=timezone.now() + timedelta(seconds=seconds))
+    assert client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == status
