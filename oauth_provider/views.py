@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -257,7 +258,9 @@ class TokenView(dot_views.TokenView):
         if request.POST.get("grant_type") not in TOKEN_GRANT_TYPES:
             # Before oauthlib: its password grant would check the password first (a guessing oracle).
             return self.error(400, "unsupported_grant_type")
-        _url, headers, body, status = self.create_token_response(request)
+        # One transaction: the tokens and the spent code are stored together, with one commit (one WAL flush).
+        with transaction.atomic():
+            _url, headers, body, status = self.create_token_response(request)
         response = HttpResponse(body, status=status, content_type="application/json")
         for key, value in headers.items():
             response[key] = value
