@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
-from developer.services import ClientSettings, playground_callback_uri
-from oauth_provider.models import Client, redirect_uri_problem
+from developer.services import ClientSettings
+from oauth_provider.models import Client, redirect_uri_problems
 
 FLOW_FIELDS = ("allow_code_flow", "allow_implicit_flow", "allow_hybrid_flow")
 
@@ -21,10 +21,9 @@ def _uri_lines(value: str) -> list[str]:
 
 
 def _uri_errors(uris: list[str]) -> list[ValidationError]:
-    allowed = playground_callback_uri()
     return [
         ValidationError("%(uri)s: %(problem)s", params={"uri": uri, "problem": problem}, code="redirect_uri")
-        for uri in uris if uri != allowed and (problem := redirect_uri_problem(uri))
+        for uri, problem in redirect_uri_problems(uris)
     ]
 
 

@@ -8,7 +8,6 @@ from django.contrib.auth.hashers import identify_hasher
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
-from oauth2_provider.models import get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model
 
 from accounts.images import image_normalize
 from accounts.models import Alias, User
@@ -17,7 +16,7 @@ from developer import emails
 from developer.exceptions import DeveloperError, PartnerCodeError
 from developer.models import PartnerApplication
 from oauth_provider import services as provider_services
-from oauth_provider.models import Authorization, Client, redirect_uri_problem
+from oauth_provider.models import Authorization, Client, redirect_uri_problems
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +28,11 @@ def playground_callback_uri() -> str:
     return f"{settings.URL.rstrip('/')}{PLAYGROUND_CALLBACK_PATH}"
 
 
-def redirect_uri_problems(uris: list[str]) -> list[str]:
-    """`uri: problem` for each URI the provider refuses (the playground's own callback is always allowed)."""
-    allowed = playground_callback_uri()
-    return [f"{uri}: {problem}" for uri in uris if uri != allowed and (problem := redirect_uri_problem(uri))]
+def _check_redirect_uris(data: "ClientSettings") -> None:
+    """ValueError naming each URI the provider refuses."""
+    problems = redirect_uri_problems(data.redirect_uris + data.post_logout_redirect_uris)
+    if problems:
+        raise ValueError("; ".join(f"{uri}: {problem}" for uri, problem in problems))
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,13 @@ def client_register(*, owner: User, data: ClientSettings, public: bool, icon=Non
 
     ValueError on a bad redirect URI, ValidationError on a bad icon; nothing is stored then.
     """
-    problems = redirect_uri_problems(data.redirect_uris + data.post_logout_redirect_uris)
-    if problems:
-        raise ValueError("; ".join(problems))
+    _check_redirect_uris(data)
     icon_content = _icon_content(icon)
     with transaction.atomic():
         client, secret = provider_services.client_create(
             name=data.name, redirect_uris=data.redirect_uris, public=public, owner=owner,
             post_logout_redirect_uris=data.post_logout_redirect_uris,
             implicit=data.allow_implicit_flow, hybrid=data.allow_hybrid_flow,
-            skip_validation=True,  # checked above; the playground callback is on our own host
         )
         client.home_url = data.home_url
         client.allow_code_flow = data.allow_code_flow
@@ -81,9 +78,7 @@ def client_update(
     *, client: Client, data: ClientSettings, published: bool | None = None, icon=None, icon_remove: bool = False
 ) -> Client:
     """Change a client's settings (its type and id never change); ValueError on a bad redirect URI."""
-    problems = redirect_uri_problems(data.redirect_uris + data.post_logout_redirect_uris)
-    if problems:
-        raise ValueError("; ".join(problems))
+    _check_redirect_uris(data)
     icon_content = _icon_content(icon)
     client.name = data.name
     client.home_url = data.home_url
@@ -141,20 +136,13 @@ def client_set_published(*, client: Client, published: bool) -> Client:
 
 def client_delete(*, client: Client) -> None:
     """Delete a client after revoking every consent and token it holds."""
-    lookup = {"application_id": client.pk}
-    user_ids = set(Authorization.objects.filter(client=client).values_list("user_id", flat=True))
-    for model in (get_grant_model(), get_access_token_model(), get_refresh_token_model(), get_id_token_model()):
-        user_ids.update(model.objects.filter(**lookup).exclude(user_id=None).values_list("user_id", flat=True))
     client_id = client.client_id
     with transaction.atomic():
-        for authorization in Authorization.objects.filter(client=client):
-            provider_services.authorization_revoke(authorization=authorization)
-        for user_id in user_ids:
-            provider_services.tokens_revoke_for_user_client(user_id=user_id, client_id=client.pk)
+        people = provider_services.client_revoke_all(client=client)
         if client.icon:
             client.icon.delete(save=False)
         client.delete()
-    log.info("client deleted client_id=%s people=%s", client_id, len(user_ids))
+    log.info("client deleted client_id=%s people=%s", client_id, people)
 
 
 # --- the apps a person uses ------------------------------------------------------------------------------

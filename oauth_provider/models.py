@@ -22,11 +22,18 @@ def redirect_uri_problem(uri: str) -> str | None:
         return "A redirect URI cannot contain credentials."
     if not parts.hostname:
         return "A redirect URI must be an absolute URL."
+    if uri.startswith(settings.URL.rstrip("/") + "/"):
+        return None  # this site itself (the developer playground), whatever its scheme
     if parts.scheme == "https":
         return None
     if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
         return None
     return "Use https, or http://127.0.0.1 / http://[::1] for apps running on the person's computer."
+
+
+def redirect_uri_problems(uris) -> list[tuple[str, str]]:
+    """(uri, problem) for each URI that may not be registered."""
+    return [(uri, problem) for uri in uris if (problem := redirect_uri_problem(uri))]
 
 
 def client_icon_upload_to(instance, filename):
@@ -75,8 +82,8 @@ class Client(AbstractApplication):
             super().clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        problems = [p for p in (redirect_uri_problem(u) for u in self.redirect_uris.split()) if p]
-        problems += [p for p in (redirect_uri_problem(u) for u in self.post_logout_redirect_uris.split()) if p]
+        uris = self.redirect_uris.split() + self.post_logout_redirect_uris.split()
+        problems = [problem for _uri, problem in redirect_uri_problems(uris)]
         if problems:
             errors.setdefault("redirect_uris", []).extend(sorted(set(problems)))
         if errors:

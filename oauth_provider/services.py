@@ -13,7 +13,7 @@ from accounts import services as alias_services
 from accounts.exceptions import AliasError
 from billing.selectors import user_can_create_custom_alias
 from oauth_provider.exceptions import ConsentError
-from oauth_provider.models import Authorization, Client, redirect_uri_problem
+from oauth_provider.models import Authorization, Client, redirect_uri_problems
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +83,26 @@ def authorization_touch(*, authorization: Authorization) -> None:
     authorization.last_used_at = now
 
 
-def tokens_revoke_for_user_client(*, user_id: int, client_id: int) -> None:
-    """Delete every code, access, refresh and id_token the client holds for the person."""
-    lookup = {"user_id": user_id, "application_id": client_id}
+def _tokens_delete(**lookup) -> None:
     get_grant_model().objects.filter(**lookup).delete()
     get_refresh_token_model().objects.filter(**lookup).delete()
     get_access_token_model().objects.filter(**lookup).delete()
     get_id_token_model().objects.filter(**lookup).delete()
+
+
+def tokens_revoke_for_user_client(*, user_id: int, client_id: int) -> None:
+    """Delete every code, access, refresh and id_token the client holds for the person."""
+    _tokens_delete(user_id=user_id, application_id=client_id)
+
+
+def client_revoke_all(*, client: Client) -> int:
+    """Withdraw every consent given to the client and delete every token it holds; returns the people affected."""
+    with transaction.atomic():
+        people = Authorization.objects.filter(client=client).count()
+        _tokens_delete(application_id=client.pk)
+        Authorization.objects.filter(client=client).delete()
+    log.info("client access revoked client_id=%s people=%s", client.client_id, people)
+    return people
 
 
 def authorization_revoke(*, authorization: Authorization) -> None:
@@ -137,13 +150,11 @@ def code_replay_revoke(*, code) -> None:
 def client_create(
     *, name: str, redirect_uris: list[str], public: bool = False, owner=None,
     post_logout_redirect_uris: list[str] | None = None, implicit: bool = False, hybrid: bool = False,
-    skip_validation: bool = False,
 ) -> tuple[Client, str]:
     """Register a client; returns it and its secret in clear (shown once, stored hashed). ValueError on a bad URI."""
-    uris = [u for u in redirect_uris if u] + list(post_logout_redirect_uris or [])
-    problems = [f"{u}: {p}" for u in uris if (p := redirect_uri_problem(u))]
-    if problems and not skip_validation:
-        raise ValueError("; ".join(problems))
+    problems = redirect_uri_problems([u for u in redirect_uris if u] + list(post_logout_redirect_uris or []))
+    if problems:
+        raise ValueError("; ".join(f"{uri}: {problem}" for uri, problem in problems))
     secret = "" if public else generate_client_secret()
     client = Client.objects.create(
         name=name, user=owner,

@@ -180,3 +180,30 @@ def test_console_lists_own_clients_within_query_budget(dev, developer, django_as
         response = dev.get("/developer/")
     html = response.content.decode()
     assert all(client.name in html for client in mine) and "Theirs" not in html
+
+
+def _delete_queries(count):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    from developer.services import client_delete
+    from tests.factories import AuthorizationFactory
+
+    client = ClientFactory()
+    for n in range(count):
+        authorization = AuthorizationFactory(client=client)
+        AccessToken.objects.create(user=authorization.user, application=client, token=f"t{count}-{n}", scope="openid",
+                                   expires=timezone.now() + timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        client_delete(client=client)
+    assert not AccessToken.objects.filter(application_id=client.pk).exists()
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_deleting_a_client_costs_the_same_queries_for_1_or_20_people():
+    assert _delete_queries(1) == _delete_queries(20)

@@ -72,3 +72,24 @@ def test_demo_seed_adds_the_demo_client_once(db):
     assert client.redirect_uris == DEMO_REDIRECT_URI
     demo_seed()
     assert Client.objects.filter(client_id=DEMO_CLIENT_ID).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("uri", "accepted"),
+    [
+        ("http://testserver/developer/playground/callback", True),  # this site itself (URL=http://testserver)
+        ("http://testserver.evil.example/callback", False),
+        ("http://testserver@evil.example/callback", False),
+    ],
+)
+def test_only_this_site_itself_may_be_a_plain_http_redirect_uri(db, settings, uri, accepted):
+    from oauth_provider.services import client_create
+
+    settings.URL = "http://testserver"
+    if accepted:
+        client, _ = client_create(name="Own", redirect_uris=[uri])
+        assert client.redirect_uris == uri
+    else:
+        with pytest.raises(ValueError, match=uri):
+            client_create(name="Bad", redirect_uris=[uri])
+        assert not Client.objects.exists()
