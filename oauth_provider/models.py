@@ -46,6 +46,13 @@ class Client(AbstractApplication):
 
     icon = models.ImageField(upload_to=client_icon_upload_to, blank=True, null=True)
     home_url = models.URLField(max_length=1024, blank=True)
+    policy_uri = models.URLField(max_length=1024, blank=True, help_text="The app's privacy policy (shown on consent).")
+    tos_uri = models.URLField(max_length=1024, blank=True, help_text="The app's terms of service (shown on consent).")
+    accepts_query_access_token = models.BooleanField(
+        default=False,
+        help_text="This app sends the access token in the query string (older libraries such as "
+        "python-social-auth); RFC 6750 2.3 allows it, RFC 9700 advises against it.",
+    )
     published = models.BooleanField(default=False)
     allow_code_flow = models.BooleanField(default=True)
     allow_implicit_flow = models.BooleanField(default=False)
