@@ -1,6 +1,6 @@
 """An in-memory Stripe behind stripe-python's HTTP client, answering with Stripe's published fixture shapes.
 
-Objects start as copies of `../shared/stripe/fixtures3.json` (stripe/openapi) with only ids, links and
+Objects start as copies of `tests/data/stripe/fixtures3.json` (stripe/openapi, MIT) with only ids, links and
 the fields a scenario changes overridden. Both billing/stripe_gateway.py and dj-stripe go through it.
 """
 
@@ -15,18 +15,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import stripe
 
-FIXTURES_NAME = Path("stripe") / "fixtures3.json"
+FIXTURES_PATH = Path(__file__).resolve().parents[1] / "data" / "stripe" / "fixtures3.json"
 PRICE_MONTHLY = "price_monthly_test"
 PRICE_YEARLY = "price_yearly_test"
 
 
-def fixtures_path() -> Path:
-    """fixtures3.json in ../shared beside the checkout, or /work/shared."""
-    beside_repo = Path(__file__).resolve().parents[2] / ".." / "shared" / FIXTURES_NAME
-    return beside_repo if beside_repo.is_file() else Path("/work/shared") / FIXTURES_NAME
-
-
-_RESOURCES = json.loads(fixtures_path().read_text())["resources"]
+_RESOURCES = json.loads(FIXTURES_PATH.read_text())["resources"]
 
 
 def fixture(name: str, **overrides) -> dict:
