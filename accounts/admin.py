@@ -1,12 +1,13 @@
 """Admin for people and aliases."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import router
 
 from accounts import services
-from accounts.models import Alias, DeletedAlias, User
+from accounts.models import Alias, AliasStats, ApiKey, DeletedAlias, PartnerApplication, ReverseAlias, User
 from billing.models import Membership
 from oauth_provider.models import Authorization
 from oauth_provider.selectors import token_model_names
@@ -100,3 +101,65 @@ class DeletedAliasAdmin(admin.ModelAdmin):
 
     list_display = ["email", "deleted_at"]
     search_fields = ["email"]
+
+
+@admin.register(ReverseAlias)
+class ReverseAliasAdmin(admin.ModelAdmin):
+    """Reverse aliases, searchable by their own address or their alias."""
+
+    list_display = ["email", "alias", "created_at"]
+    search_fields = ["email", "alias__email"]
+    raw_id_fields = ["alias"]
+    readonly_fields = ["email", "alias", "sender", "created_at"]
+
+
+@admin.register(AliasStats)
+class AliasStatsAdmin(admin.ModelAdmin):
+    """Forwarded/replied/blocked counts per alias."""
+
+    list_display = ["alias", "forwarded", "replied", "blocked", "updated_at"]
+    search_fields = ["alias__email"]
+    readonly_fields = ["alias", "forwarded", "replied", "blocked", "updated_at"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Find a person's keys; an admin can delete a leaked key."""
+
+    list_display = ["name", "prefix", "user", "created_at", "last_used_at"]
+    search_fields = ["prefix", "name", "user__email"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        """Keys are created by their owner on the settings page, where the key is shown once."""
+        return False
+
+
+@admin.register(PartnerApplication)
+class PartnerApplicationAdmin(admin.ModelAdmin):
+    """Applications to the partner programme; approving one makes its person a developer."""
+
+    list_display = ("name", "email", "website", "user", "approved_at", "created_at")
+    list_filter = (("approved_at", admin.EmptyFieldListFilter), "created_at")
+    search_fields = ("name", "email", "website", "user__email", "additional_information")
+    raw_id_fields = ("user",)
+    readonly_fields = ("approved_at", "created_at", "updated_at")
+    actions = ["approve"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.action(description="Approve (make the person a developer)")
+    def approve(self, request, queryset):
+        approved, missing = 0, []
+        for application in queryset:
+            if services.partner_application_approve(application=application) is None:
+                missing.append(application.email)
+            else:
+                approved += 1
+        if approved:
+            self.message_user(request, f"{approved} application(s) approved.", messages.SUCCESS)
+        if missing:
+            self.message_user(
+                request, f"No account uses {', '.join(missing)}: ask them to sign up first.", messages.WARNING
+            )

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     """People, their profile and their aliases."""
 
     name = "accounts"
+
+    def ready(self):
+        from simplelogin.api import schema  # noqa: F401  (registers the OpenAPI description of personal API keys)

@@ -41,14 +41,14 @@ DEMO_REDIRECT_URI = "http://127.0.0.1:7000/callback"
 def demo_client_seed() -> str:
     """Create (once) the demo client app, with a fixed secret that only local demo data may have."""
     from oauth_provider.models import Client
-    from oauth_provider.services import client_create
+    from oauth_provider.services import ClientSettings, client_create
 
     created = not Client.objects.filter(client_id=DEMO_CLIENT_ID).exists()
     if created:
-        client, _ = client_create(name="Demo App", redirect_uris=[DEMO_REDIRECT_URI],
-                                  post_logout_redirect_uris=["http://127.0.0.1:7000/"], hybrid=True)
-        client.client_id = DEMO_CLIENT_ID
-        client.client_secret = DEMO_CLIENT_SECRET
-        client.save(update_fields=["client_id", "client_secret"])
+        client_create(
+            data=ClientSettings(name="Demo App", redirect_uris=[DEMO_REDIRECT_URI],
+                                post_logout_redirect_uris=["http://127.0.0.1:7000/"], allow_hybrid_flow=True),
+            client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
+        )
     return (f"{'created' if created else 'exists '}  demo client client_id={DEMO_CLIENT_ID} "
             f"client_secret={DEMO_CLIENT_SECRET} redirect_uri={DEMO_REDIRECT_URI}")

@@ -35,3 +35,11 @@ class AliasUnavailable(AliasError):
     """No free address could be found after several tries."""
 
     default_message = "No free address could be found right now. Please try again."
+
+
+class ApiKeyError(Exception):
+    """A refused API key change; str(error) is written for the person."""
+
+
+class PartnerCodeError(Exception):
+    """The partner code is not one of PARTNER_CODES; str() is shown to the person."""

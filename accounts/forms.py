@@ -59,3 +59,30 @@ class CustomAliasForm(forms.Form):
         help_text="3 to 40 characters: letters a-z, digits, dot, underscore or hyphen. A short random suffix is added.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class ApiKeyForm(forms.Form):
+    """Name a new personal API key."""
+
+    name = forms.CharField(
+        max_length=64, label="Key name", help_text="What will use it, e.g. “backup script”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class PartnerApplicationForm(forms.Form):
+    """Apply to the partner programme (2019 fields)."""
+
+    email = forms.EmailField(label="Email", max_length=254)
+    name = forms.CharField(label="Name", max_length=128)
+    website = forms.URLField(label="Website", max_length=1024, required=False, assume_scheme="https")
+    additional_information = forms.CharField(
+        label="More information", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}), help_text="What you are building and how many people use it.",
+    )
+
+
+class PartnerCodeForm(forms.Form):
+    """A partner code that makes the signed-in person a developer at once."""
+
+    code = forms.CharField(label="Partner code", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"}))

@@ -108,3 +108,79 @@ class DeletedAlias(models.Model):
 
     def __str__(self):
         return self.email
+
+class ReverseAlias(models.Model):
+    """An address on EMAIL_DOMAIN standing for one outside sender of mail to one alias; replies go through it."""
+
+    alias = models.ForeignKey(Alias, on_delete=models.CASCADE, related_name="reverse_aliases")
+    sender = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "reverse aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["alias", "sender"], name="reverse_alias_alias_sender_unique"),
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="reverse_alias_email_lowercase"),
+            models.CheckConstraint(condition=models.Q(sender=Lower("sender")), name="reverse_alias_sender_lowercase"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class AliasStats(models.Model):
+    """How many mails an alias forwarded, replied and blocked (updated with F() expressions)."""
+
+    alias = models.OneToOneField(Alias, on_delete=models.CASCADE, primary_key=True, related_name="stats")
+    forwarded = models.PositiveBigIntegerField(default=0)
+    replied = models.PositiveBigIntegerField(default=0)
+    blocked = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "alias stats"
+
+    def __str__(self):
+        return f"{self.alias_id}: {self.forwarded}/{self.replied}/{self.blocked}"
+
+class ApiKey(models.Model):
+    """A personal API key; only the SHA-256 of the key is stored, the key itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=64, help_text="What the person uses the key for.")
+    prefix = models.CharField(
+        max_length=16, unique=True, help_text="The key's first characters (not secret), shown to tell keys apart."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 (hex) of the whole key.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+class PartnerApplication(models.Model):
+    """Someone asking to become a developer; an admin approves it (which makes its person a developer)."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner_applications",
+        help_text="Who was signed in when applying (empty when applied signed out).",
+    )
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=128)
+    website = models.URLField(max_length=1024, blank=True)
+    additional_information = models.TextField(max_length=5000, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at"], name="partner_app_created_idx")]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"

@@ -1,24 +1,29 @@
 """Writes for people, their profile and their aliases."""
 
+import hashlib
 import logging
 import re
 import secrets
 import unicodedata
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts import emails, wordlist
 from accounts.exceptions import (
     AliasError,
     AliasLimitReached,
     AliasUnavailable,
+    ApiKeyError,
+    PartnerCodeError,
     CustomAliasNotAllowed,
     InvalidAliasPrefix,
 )
 from accounts.images import image_normalize
-from accounts.models import Alias, DeletedAlias, User
+from accounts.models import Alias, ApiKey, DeletedAlias, PartnerApplication, User
 from billing.selectors import user_alias_quota, user_can_create_custom_alias
 from billing.services import billing_account_close, membership_start_trial
 
@@ -180,3 +185,110 @@ def alias_send_test_email(*, alias: Alias) -> None:
     """Send a short test message to the alias address through the outbound mail settings."""
     emails.send_alias_test_email(alias=alias)
     log.info("alias test email sent alias_id=%s", alias.pk)
+
+
+# --- personal API keys -------------------------------------------------------------------------------------
+
+KEY_PREFIX = "sl_"
+KEY_ID_LENGTH = 8  # hex characters after "sl_": the non-secret prefix kept in clear to tell keys apart
+MAX_KEYS_PER_USER = 20
+KEY_CREATE_ATTEMPTS = 5
+LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per key per minute
+
+
+def api_key_hash(raw_key: str) -> str:
+    """SHA-256 (hex) of a key: keys are 256-bit random, so a fast unsalted hash is the right tool."""
+    return hashlib.sha256(raw_key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def api_key_create(*, user, name: str) -> tuple[ApiKey, str]:
+    """Create a key for the person; returns it and the key in clear, which is never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ApiKeyError("Give the key a name, e.g. the script that will use it.")
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).exists()  # one creation at a time per person
+        if ApiKey.objects.filter(user=user).count() >= MAX_KEYS_PER_USER:
+            raise ApiKeyError(f"You can have at most {MAX_KEYS_PER_USER} API keys. Delete one you no longer use.")
+        for _ in range(KEY_CREATE_ATTEMPTS):  # the 32-bit key id is unique: draw again when it is taken
+            key_id = secrets.token_hex(KEY_ID_LENGTH // 2)
+            raw_key = f"{KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+            try:
+                with transaction.atomic():
+                    api_key = ApiKey.objects.create(
+                        user=user, name=name[:64], prefix=f"{KEY_PREFIX}{key_id}", key_hash=api_key_hash(raw_key)
+                    )
+                break
+            except IntegrityError:
+                log.info("api key id taken, drawing again user_id=%s", user.pk)
+        else:
+            raise ApiKeyError("No key could be created right now. Please try again.")
+    log.info("api key created api_key_id=%s user_id=%s", api_key.pk, user.pk)
+    return api_key, raw_key
+
+
+def api_key_delete(*, api_key: ApiKey) -> None:
+    """Delete the key; the next request made with it is refused."""
+    api_key_id, user_id = api_key.pk, api_key.user_id
+    api_key.delete()
+    log.info("api key deleted api_key_id=%s user_id=%s", api_key_id, user_id)
+
+
+def api_key_touch(*, api_key: ApiKey, now=None) -> None:
+    """Remember when the key was last used (to the minute, so busy scripts do not write on every call)."""
+    now = now or timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+
+
+# --- partner programme -----------------------------------------------------------------------------------
+
+
+def developer_grant(*, user: User) -> User:
+    """Make the person a developer (idempotent)."""
+    if not user.is_developer:
+        user.is_developer = True
+        user.save(update_fields=["is_developer", "updated_at"])
+        log.info("developer granted user_id=%s", user.pk)
+    return user
+
+
+def partner_code_redeem(*, user: User, code: str) -> User:
+    """A code from PARTNER_CODES makes the person a developer at once; PartnerCodeError otherwise."""
+    if (code or "").strip().upper() not in settings.PARTNER_CODES:
+        raise PartnerCodeError("This partner code is not valid. Check it, or apply with the form below.")
+    log.info("partner code redeemed user_id=%s", user.pk)
+    return developer_grant(user=user)
+
+
+def partner_application_submit(
+    *, user: User | None, email: str, name: str, website: str = "", additional_information: str = ""
+) -> PartnerApplication:
+    """Store an application to the partner programme and mail it to the support address."""
+    application = PartnerApplication.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        email=email.strip().lower(), name=name.strip(), website=website.strip(),
+        additional_information=additional_information.strip(),
+    )
+    try:
+        emails.send_partner_application(application=application)
+    except OSError:
+        log.exception("partner application mail failed application_id=%s", application.pk)
+    log.info("partner application submitted application_id=%s user_id=%s", application.pk, application.user_id)
+    return application
+
+
+def partner_application_approve(*, application: PartnerApplication) -> User | None:
+    """Approve an application: its person (the signed-in applicant, else the account with its email) becomes a developer."""
+    user = application.user or User.objects.filter(email__iexact=application.email).first()
+    if user is None:
+        return None
+    with transaction.atomic():
+        developer_grant(user=user)
+        if application.approved_at is None:
+            application.approved_at = timezone.now()
+            application.user = user
+            application.save(update_fields=["approved_at", "user", "updated_at"])
+    log.info("partner application approved application_id=%s user_id=%s", application.pk, user.pk)
+    return user

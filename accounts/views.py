@@ -1,4 +1,4 @@
-"""Signed-in pages of accounts: the dashboard and the settings page."""
+"""Pages of accounts: the dashboard, the settings page (with API keys) and the partner programme."""
 
 import logging
 
@@ -10,14 +10,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
-from accounts.exceptions import AliasError, InvalidAliasPrefix
-from accounts.forms import AvatarForm, CustomAliasForm, DeleteAccountForm, NameForm, ResendVerificationForm
-from accounts.models import Alias
+from accounts import ratelimit, selectors, services
+from accounts.exceptions import AliasError, ApiKeyError, InvalidAliasPrefix, PartnerCodeError
+from accounts.forms import (
+    ApiKeyForm,
+    AvatarForm,
+    CustomAliasForm,
+    DeleteAccountForm,
+    NameForm,
+    PartnerApplicationForm,
+    PartnerCodeForm,
+    ResendVerificationForm,
+)
+from accounts.models import Alias, ApiKey
 from billing.selectors import membership_get, user_can_create_custom_alias
-from forwarding.selectors import alias_stats_for_aliases
+from accounts.forwarding.selectors import alias_stats_for_aliases
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +153,8 @@ def _settings_page(request, **forms):
         "avatar_form": AvatarForm(),
         "delete_form": DeleteAccountForm(user=request.user),
         "membership": membership_get(user=request.user),
+        "api_keys": list(selectors.api_key_list(user=request.user)),
+        "api_key_form": ApiKeyForm(),
     }
     context.update(forms)
     status = 400 if forms else 200
@@ -213,3 +225,81 @@ def resend_verification(request):
         messages.info(request, "If an unverified account uses this address, a new verification link is on its way.")
         return redirect("account_login")
     return render(request, "account/resend_verification.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- personal API keys (a section of the settings page) -------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_POST
+def api_key_create(request):
+    """Create a key and show it once on its own page; errors go back to the settings page."""
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("name", ["Give the key a name."])))
+        return redirect("settings")
+    try:
+        api_key, raw_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
+    except ApiKeyError as error:
+        messages.error(request, str(error))
+        return redirect("settings")
+    return render(request, "accounts/api_key_created.html", {"api_key": api_key, "raw_key": raw_key}, status=201)
+
+
+@login_required
+@require_POST
+def api_key_delete(request, api_key_id: int):
+    """Delete one of the person's keys; it stops working at once."""
+    try:
+        api_key = selectors.api_key_get_for_user(user=request.user, api_key_id=api_key_id)
+    except ApiKey.DoesNotExist:
+        raise Http404("No such API key.") from None
+    services.api_key_delete(api_key=api_key)
+    messages.success(request, f"The API key “{api_key.name}” is deleted; it no longer works.")
+    return redirect("settings")
+
+
+# --- the partner programme (who is a developer) ------------------------------------------------------------
+
+
+def _partner_page(request, *, application_form=None, code_form=None, status=200):
+    user = request.user
+    initial = {"email": user.email, "name": user.name} if user.is_authenticated else {}
+    return render(request, "accounts/partner.html", {
+        "application_form": application_form or PartnerApplicationForm(initial=initial),
+        "code_form": code_form or PartnerCodeForm(),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def partner(request):
+    """The partner programme: apply with the form (anyone) or use a partner code (signed in)."""
+    if request.method == "GET":
+        return _partner_page(request)
+    form = PartnerApplicationForm(request.POST)
+    if not form.is_valid():
+        return _partner_page(request, application_form=form, status=400)
+    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_APPLY, key=request.META.get("REMOTE_ADDR", "")):
+        return render(request, "429.html", status=429)
+    services.partner_application_submit(user=request.user if request.user.is_authenticated else None, **form.cleaned_data)
+    messages.success(request, "Thank you! Your application is sent; we will answer by email.")
+    return redirect("partner")
+
+
+@login_required
+@require_POST
+def partner_code(request):
+    """A valid partner code makes the person a developer at once."""
+    form = PartnerCodeForm(request.POST)
+    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_CODE, key=str(request.user.pk)):
+        form.add_error(None, "Too many partner codes tried; please wait an hour or apply with the form.")
+    elif form.is_valid():
+        try:
+            services.partner_code_redeem(user=request.user, code=form.cleaned_data["code"])
+        except PartnerCodeError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, "You are now a developer: register your first app.")
+            return redirect("developer_console")
+    return _partner_page(request, code_form=form, status=400)

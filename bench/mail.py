@@ -67,7 +67,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from forwarding.services import reverse_alias_get_or_create
+    from accounts.forwarding.services import reverse_alias_get_or_create
     from tests.factories import AliasFactory
 
     call_command("migrate", verbosity=0)

@@ -58,13 +58,13 @@ def seed(codes: int) -> dict:
     from oauth2_provider.models import get_access_token_model, get_grant_model
 
     from oauth_provider.models import Authorization
-    from oauth_provider.services import client_create
+    from oauth_provider.services import ClientSettings, client_create
     from tests.factories import AliasFactory, UserFactory
 
     call_command("migrate", verbosity=0)
     call_command("generate_signing_key", verbosity=0)
     user = UserFactory(email="bench@example.com")
-    client, secret = client_create(name="Bench", redirect_uris=[REDIRECT_URI])
+    client, secret = client_create(data=ClientSettings(name="Bench", redirect_uris=[REDIRECT_URI]))
     Authorization.objects.create(user=user, client=client, alias=AliasFactory(user=user), name="Bench Person")
     now = timezone.now()
     grant_model = get_grant_model()

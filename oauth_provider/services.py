@@ -1,7 +1,9 @@
-"""Writes of the OpenID Connect provider: consents, their revocation, clients."""
+"""Writes of the OpenID Connect provider: consents and what each app receives, their revocation, clients."""
 
 import logging
 from dataclasses import dataclass
+
+from django.contrib.auth.hashers import identify_hasher
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +13,10 @@ from oauth2_provider.models import get_access_token_model, get_grant_model, get_
 from accounts import selectors as alias_selectors
 from accounts import services as alias_services
 from accounts.exceptions import AliasError
+from accounts.images import image_normalize
+from accounts.models import Alias
 from billing.selectors import user_can_create_custom_alias
-from oauth_provider.exceptions import ConsentError
+from oauth_provider.exceptions import ClientError, ConsentError
 from oauth_provider.models import Authorization, Client, redirect_uri_problems
 
 log = logging.getLogger(__name__)
@@ -47,11 +51,15 @@ def _alias_for_choice(*, user, choice: ConsentChoice):
             return alias_services.alias_create_custom(user=user, prefix=choice.custom_prefix)
     except AliasError as error:
         raise ConsentError(str(error)) from error
-    alias = alias_selectors.alias_get_by_email_for_user(user=user, email=choice.email)
+    return _alias_shareable(alias=alias_selectors.alias_get_by_email_for_user(user=user, email=choice.email))
+
+
+def _alias_shareable(*, alias, current_alias_id: int | None = None):
+    """The alias, if it may be given to an app: the person's own, with forwarding on (or the one the app has)."""
     if alias is None:
         raise ConsentError("That address is not one of your aliases.")
-    if not alias.enabled:
-        raise ConsentError("That alias is disabled; enable it or choose another address.")
+    if not alias.enabled and alias.pk != current_alias_id:
+        raise ConsentError("Forwarding is off for that alias; turn it on or choose another address.")
     return alias
 
 
@@ -147,23 +155,149 @@ def code_replay_revoke(*, code) -> None:
     log.warning("authorization code replayed; tokens revoked code_id=%s client_id=%s", code.pk, code.application_id)
 
 
-def client_create(
-    *, name: str, redirect_uris: list[str], public: bool = False, owner=None,
-    post_logout_redirect_uris: list[str] | None = None, implicit: bool = False, hybrid: bool = False,
-) -> tuple[Client, str]:
-    """Register a client; returns it and its secret in clear (shown once, stored hashed). ValueError on a bad URI."""
-    problems = redirect_uri_problems([u for u in redirect_uris if u] + list(post_logout_redirect_uris or []))
-    if problems:
-        raise ValueError("; ".join(f"{uri}: {problem}" for uri, problem in problems))
-    secret = "" if public else generate_client_secret()
-    client = Client.objects.create(
-        name=name, user=owner,
-        redirect_uris=" ".join(redirect_uris),
-        post_logout_redirect_uris=" ".join(post_logout_redirect_uris or []),
-        client_type=Client.CLIENT_PUBLIC if public else Client.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
-        client_secret=secret, hash_client_secret=True,
-        allow_implicit_flow=implicit, allow_hybrid_flow=hybrid,
+def authorization_change_alias(*, authorization: Authorization, alias_id: int | None) -> Authorization:
+    """Share another of the person's aliases (None: the real email) with the app, from its next request on."""
+    alias = None
+    if alias_id is not None:
+        try:
+            alias = alias_selectors.alias_get_for_user(user=authorization.user, alias_id=alias_id)
+        except Alias.DoesNotExist:
+            alias = None
+        alias = _alias_shareable(alias=alias, current_alias_id=authorization.alias_id)
+    authorization.alias = alias
+    authorization.save(update_fields=["alias", "updated_at"])
+    log.info(
+        "authorization alias changed user_id=%s client_id=%s alias_id=%s",
+        authorization.user_id, authorization.client_id, alias_id,
     )
-    log.info("client created client_id=%s public=%s", client.client_id, public)
+    return authorization
+
+
+# --- clients -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """What a developer sets on a client (create and update)."""
+
+    name: str
+    redirect_uris: list[str]
+    post_logout_redirect_uris: list[str] = ()
+    home_url: str = ""
+    allow_code_flow: bool = True
+    allow_implicit_flow: bool = False
+    allow_hybrid_flow: bool = False
+
+
+def _redirect_uris_check(data: ClientSettings) -> None:
+    """ClientError naming each URI the provider refuses."""
+    problems = redirect_uri_problems([u for u in data.redirect_uris if u] + list(data.post_logout_redirect_uris))
+    if problems:
+        raise ClientError("; ".join(f"{uri}: {problem}" for uri, problem in problems))
+
+
+def _icon_content(upload):
+    return image_normalize(upload=upload, name="icon") if upload else None
+
+
+def client_create(
+    *, data: ClientSettings, owner=None, public: bool = False, icon=None,
+    client_id: str | None = None, client_secret: str | None = None,
+) -> tuple[Client, str]:
+    """Register a client; returns it and its secret in clear (shown once, stored hashed; empty for public clients).
+
+    `client_id`/`client_secret` keep given values (demo data, imports). ClientError on a bad redirect URI,
+    ValidationError on a bad icon; nothing is stored then.
+    """
+    _redirect_uris_check(data)
+    icon_content = _icon_content(icon)
+    secret = "" if public else (client_secret or generate_client_secret())
+    with transaction.atomic():
+        client = Client(
+            name=data.name, user=owner, home_url=data.home_url,
+            redirect_uris=" ".join(data.redirect_uris),
+            post_logout_redirect_uris=" ".join(data.post_logout_redirect_uris),
+            client_type=Client.CLIENT_PUBLIC if public else Client.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
+            client_secret=secret, hash_client_secret=True,
+            allow_code_flow=data.allow_code_flow, allow_implicit_flow=data.allow_implicit_flow,
+            allow_hybrid_flow=data.allow_hybrid_flow,
+        )
+        if client_id:
+            client.client_id = client_id
+        client.save()
+        if icon_content is not None:
+            client.icon.save(icon_content.name, icon_content, save=True)
+    log.info("client created client_id=%s public=%s owner_id=%s", client.client_id, public, getattr(owner, "pk", None))
     return client, secret
+
+
+def client_update(
+    *, client: Client, data: ClientSettings, published: bool | None = None, icon=None, icon_remove: bool = False
+) -> Client:
+    """Change a client's settings (its type and id never change); ClientError on a bad redirect URI."""
+    _redirect_uris_check(data)
+    icon_content = _icon_content(icon)
+    client.name = data.name
+    client.home_url = data.home_url
+    client.redirect_uris = " ".join(data.redirect_uris)
+    client.post_logout_redirect_uris = " ".join(data.post_logout_redirect_uris)
+    client.allow_code_flow = data.allow_code_flow
+    client.allow_implicit_flow = data.allow_implicit_flow
+    client.allow_hybrid_flow = data.allow_hybrid_flow
+    if published is not None:
+        client.published = published
+    with transaction.atomic():
+        if (icon_remove or icon_content is not None) and client.icon:
+            client.icon.delete(save=False)
+        if icon_content is not None:
+            client.icon.save(icon_content.name, icon_content, save=False)
+        elif icon_remove:
+            client.icon = None
+        client.save()
+    log.info("client updated client_id=%s", client.client_id)
+    return client
+
+
+def client_secret_rotate(*, client: Client) -> str:
+    """Give a confidential client a new secret (returned in clear, stored hashed); the old one stops working."""
+    if client.client_type != Client.CLIENT_CONFIDENTIAL:
+        raise ClientError("Public clients have no secret.")
+    secret = generate_client_secret()
+    client.client_secret = secret
+    client.hash_client_secret = True
+    client.save(update_fields=["client_secret", "hash_client_secret", "updated"])
+    identify_hasher(client.client_secret)  # DOT's ClientSecretField hashed it on save
+    log.info("client secret rotated client_id=%s", client.client_id)
+    return secret
+
+
+def client_redirect_uri_add(*, client: Client, uri: str) -> bool:
+    """Register one more redirect URI on the client; False when it was already there."""
+    uris = client.redirect_uris.split()
+    if uri in uris:
+        return False
+    _redirect_uris_check(ClientSettings(name=client.name, redirect_uris=[uri]))
+    client.redirect_uris = " ".join([*uris, uri])
+    client.save(update_fields=["redirect_uris", "updated"])
+    log.info("redirect uri added client_id=%s", client.client_id)
+    return True
+
+
+def client_set_published(*, client: Client, published: bool) -> Client:
+    """Show (or hide) the client on /discover/."""
+    client.published = published
+    client.save(update_fields=["published", "updated"])
+    log.info("client published=%s client_id=%s", published, client.client_id)
+    return client
+
+
+def client_delete(*, client: Client) -> None:
+    """Delete a client after revoking every consent and token it holds."""
+    client_id = client.client_id
+    with transaction.atomic():
+        people = client_revoke_all(client=client)
+        if client.icon:
+            client.icon.delete(save=False)
+        client.delete()
+    log.info("client deleted client_id=%s people=%s", client_id, people)

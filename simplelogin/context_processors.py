@@ -4,5 +4,10 @@ from django.conf import settings
 
 
 def site(request):
-    """Expose the public base URL and support address to templates."""
-    return {"SITE_URL": settings.URL, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL}
+    """The public base URL, the support address, and the layout for pages open to everyone."""
+    signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
+    return {
+        "SITE_URL": settings.URL,
+        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
+        "base_template": "default.html" if signed_in else "single.html",
+    }

@@ -49,9 +49,6 @@ INSTALLED_APPS = [
     "accounts",
     "oauth_provider",
     "billing",
-    "forwarding",
-    "api",
-    "developer",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +260,7 @@ OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OAUTH2_VALIDATOR_CLASS": "oauth_provider.oauth2_validator.Validator",
+    "APPLICATION_ADMIN_CLASS": "oauth_provider.admin.ClientAdmin",
     # PKCE is required of public clients only (the validator decides; 2019 confidential clients keep working).
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
@@ -327,16 +325,16 @@ DKIM_SELECTOR = env("DKIM_SELECTOR", default="dkim")
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="120/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.ApiKeyAuthentication",
-        "api.authentication.OAuth2TokenAuthentication",
+        "simplelogin.api.authentication.ApiKeyAuthentication",
+        "simplelogin.api.authentication.OAuth2TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiKeyOrTokenHasScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["simplelogin.api.permissions.ApiKeyOrTokenHasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["simplelogin.api.throttling.ApiClientThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.AliasPagination",
-    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "simplelogin.api.pagination.AliasPagination",
+    "EXCEPTION_HANDLER": "simplelogin.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -18,8 +18,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("oauth_provider.urls")),
     path("", include("billing.urls")),
-    path("", include("api.urls")),
-    path("", include("developer.urls")),
+    path("", include("simplelogin.api.urls")),
+    path("", include("oauth_provider.console.urls")),
 ]
 
 if settings.SERVE_MEDIA:

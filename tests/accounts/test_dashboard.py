@@ -239,7 +239,7 @@ def test_dashboard_query_count_does_not_grow_with_aliases(client, django_assert_
 
 
 def test_dashboard_shows_mail_counts_per_alias(signed_in, user):
-    from forwarding.models import AliasStats
+    from accounts.models import AliasStats
 
     busy = AliasFactory(user=user, email="busy_alias@sl.local")
     AliasFactory(user=user, email="quiet_alias@sl.local")

@@ -83,13 +83,13 @@ def test_demo_seed_adds_the_demo_client_once(db):
     ],
 )
 def test_only_this_site_itself_may_be_a_plain_http_redirect_uri(db, settings, uri, accepted):
-    from oauth_provider.services import client_create
+    from oauth_provider.services import ClientSettings, client_create
 
     settings.URL = "http://testserver"
     if accepted:
-        client, _ = client_create(name="Own", redirect_uris=[uri])
+        client, _ = client_create(data=ClientSettings(name="Own", redirect_uris=[uri]))
         assert client.redirect_uris == uri
     else:
         with pytest.raises(ValueError, match=uri):
-            client_create(name="Bad", redirect_uris=[uri])
+            client_create(data=ClientSettings(name="Bad", redirect_uris=[uri]))
         assert not Client.objects.exists()

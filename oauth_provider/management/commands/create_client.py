@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oauth_provider.services import client_create
+from oauth_provider.exceptions import ClientError
+from oauth_provider.services import ClientSettings, client_create
 
 
 class Command(BaseCommand):
@@ -21,10 +22,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             client, secret = client_create(
-                name=options["name"], redirect_uris=options["redirect_uris"], public=options["public"],
-                post_logout_redirect_uris=options["logout_uris"], implicit=options["implicit"], hybrid=options["hybrid"],
+                data=ClientSettings(
+                    name=options["name"], redirect_uris=options["redirect_uris"],
+                    post_logout_redirect_uris=options["logout_uris"],
+                    allow_implicit_flow=options["implicit"], allow_hybrid_flow=options["hybrid"],
+                ),
+                public=options["public"],
             )
-        except ValueError as error:
+        except ClientError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"client_id={client.client_id}")
         if secret:

@@ -1,0 +1,1 @@
+"""The JSON API plumbing shared by every endpoint: authentication, permissions, throttling, errors, schema."""

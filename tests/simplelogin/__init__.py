@@ -1,0 +1,1 @@
+"""Tests of the project-level pieces (simplelogin/)."""
