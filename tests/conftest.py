@@ -5,6 +5,16 @@ from django.core.cache import cache
 
 from tests.factories import PASSWORD, UserFactory
 
+BROWSER_FIXTURES = {"page", "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that drives Chromium `browser` (and `slow`), so `-m "not browser"` skips them all."""
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings, tmp_path):

@@ -13,6 +13,7 @@ from billing.models import Plan
 from tests.factories import UserFactory
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking and concurrent inserts need PostgreSQL"),
 ]

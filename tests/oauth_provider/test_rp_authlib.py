@@ -19,6 +19,8 @@ from django.test import Client as DjangoClient
 from oauth_provider.models import Authorization
 from tests.factories import CLIENT_SECRET, AliasFactory, ClientFactory, UserFactory
 
+pytestmark = pytest.mark.slow
+
 REDIRECT_URI = "http://127.0.0.1:7000/callback"
 
 

@@ -12,7 +12,7 @@ from oauth_provider.models import Authorization
 from oauth_provider.services import ClientSettings, client_create
 from tests.factories import AliasFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 EXAMPLES = 250
 
