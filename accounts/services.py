@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,6 +40,16 @@ def user_onboard(*, user: User) -> None:
     except AliasError as error:
         log.warning("first alias not created user_id=%s reason=%s", user.pk, type(error).__name__)
     log.info("user onboarded user_id=%s", user.pk)
+
+
+def email_verification_resend(*, request, email: str) -> bool:
+    """Mail a new verification link to an unverified address (at most once per 3 minutes); False when none went out."""
+    address = EmailAddress.objects.filter(email__iexact=email, verified=False).first()
+    if address is None or not ratelimit.consume(request, action="confirm_email", key=address.email.lower()):
+        return False
+    address.send_confirmation(request)
+    log.info("verification mail resent user_id=%s", address.user_id)
+    return True
 
 
 def user_update_name(*, user: User, name: str) -> User:

@@ -2,8 +2,6 @@
 
 import logging
 
-from allauth.account.internal.flows.email_verification import send_verification_email_to_address
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -219,9 +217,7 @@ def resend_verification(request):
     """Send a new verification link; answers the same whether or not the address is known."""
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address = EmailAddress.objects.filter(email__iexact=form.cleaned_data["email"], verified=False).first()
-        if address is not None:
-            send_verification_email_to_address(request, address)
+        services.email_verification_resend(request=request, email=form.cleaned_data["email"])
         messages.info(request, "If an unverified account uses this address, a new verification link is on its way.")
         return redirect("account_login")
     return render(request, "account/resend_verification.html", {"form": form}, status=400 if form.errors else 200)

@@ -53,6 +53,13 @@ def test_resend_verification_sends_a_link_without_revealing_accounts(client, smt
     assert len(smtp_server.messages) == 1
 
 
+def test_resend_verification_sends_at_most_one_link_per_three_minutes(client, smtp_server):
+    person = UserFactory(verified=False)
+    for _ in range(3):
+        client.post("/accounts/resend-verification/", {"email": person.email.upper()})
+    assert [m["to"] for m in smtp_server.messages] == [[person.email]]
+
+
 def test_resend_verification_form_rejects_bad_email(client):
     response = client.post("/accounts/resend-verification/", {"email": "not-an-email"})
     assert response.status_code == 400
