@@ -5,13 +5,16 @@ from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
 from django.utils import timezone
+from djstripe.enums import SubscriptionStatus
 from djstripe.settings import djstripe_settings
 
 from billing.models import Membership, Plan
 from billing.plans import OFFERS, PREMIUM_PLANS
 
-SUBSCRIPTION_LIVE_STATUSES = ("active", "trialing", "past_due")
-SUBSCRIPTION_ENDED_STATUSES = ("canceled", "unpaid", "incomplete_expired")
+SUBSCRIPTION_LIVE_STATUSES = (SubscriptionStatus.active, SubscriptionStatus.trialing, SubscriptionStatus.past_due)
+SUBSCRIPTION_ENDED_STATUSES = (
+    SubscriptionStatus.canceled, SubscriptionStatus.unpaid, SubscriptionStatus.incomplete_expired,
+)
 
 
 def membership_get(*, user) -> Membership | None:

@@ -3,6 +3,7 @@
 import logging
 
 import stripe
+from djstripe.enums import SessionMode
 from djstripe.settings import djstripe_settings
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def checkout_session_create(
         "start Checkout",
         client.v1.checkout.sessions.create,
         params={
-            "mode": "subscription",
+            "mode": SessionMode.subscription,
             "customer": customer_id,
             "client_reference_id": str(user_id),
             "line_items": [{"price": price_id, "quantity": 1}],

@@ -8,6 +8,7 @@ arrive out of order.
 import logging
 
 from django.contrib.auth import get_user_model
+from djstripe.enums import SessionMode
 from djstripe.event_handlers import djstripe_receiver
 from djstripe.models import Invoice, Session, Subscription
 from djstripe.utils import get_id_from_stripe_data
@@ -32,7 +33,7 @@ def checkout_session_completed(sender, event, **kwargs):
     """Checkout finished: attach its subscription to the person who opened the session."""
     session = Session.objects.filter(id=_object_id(event)).first()
     subscription_id = get_id_from_stripe_data(session.stripe_data.get("subscription")) if session else None
-    if not subscription_id or session.mode != "subscription":
+    if not subscription_id or session.mode != SessionMode.subscription:
         return
     reference = str(session.client_reference_id or "")
     user = get_user_model().objects.filter(pk=int(reference)).first() if reference.isdigit() else None
