@@ -1,5 +1,7 @@
 """The one place that decides what a client learns about a person: id_token, userinfo and the 2019 `user` object."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 
 from oauth_provider.models import Authorization
@@ -19,9 +21,9 @@ def issuer() -> str:
     return settings.URL.rstrip("/")
 
 
-def avatar_url(*, user=None, avatar_name: str | None = None) -> str | None:
-    """Absolute URL of the person's avatar (from the user or the stored file name), or None."""
-    name = user.avatar.name if user is not None and user.avatar else avatar_name
+def avatar_url(*, avatar_name: str | None) -> str | None:
+    """Absolute URL of an avatar from its stored file name, or None."""
+    name = avatar_name
     if not name:
         return None
     from accounts.models import User
@@ -40,31 +42,49 @@ def claims_filter(values: dict, scopes) -> dict:
     }
 
 
-def claims_build(*, authorization: Authorization, scopes) -> dict:
-    """Claims for this person × client, filtered by the granted scopes (same in id_token and userinfo)."""
-    user = authorization.user
+@dataclass(frozen=True)
+class Identity:
+    """What one app knows of one person: the choices of their consent (email shared, name, avatar) and its subject."""
+
+    sub: str
+    email: str
+    name: str
+    avatar_name: str | None
+    share_avatar: bool
+    client_name: str
+
+    @classmethod
+    def from_authorization(cls, authorization: Authorization) -> "Identity":
+        """From a consent row with its person, client and alias."""
+        user = authorization.user
+        return cls(
+            sub=authorization.sub, email=authorization.alias.email if authorization.alias_id else user.email,
+            name=authorization.name, avatar_name=user.avatar.name if user.avatar else None,
+            share_avatar=authorization.share_avatar, client_name=authorization.client.name,
+        )
+
+    @classmethod
+    def from_userinfo_row(cls, row: dict) -> "Identity":
+        """From selectors.userinfo_row (one flat query on the hot userinfo path)."""
+        return cls(
+            sub=row["consent__sub"], email=row["consent__alias__email"] or row["user__email"],
+            name=row["consent__name"], avatar_name=row["user__avatar"] or None,
+            share_avatar=row["consent__share_avatar"], client_name=row["application__name"],
+        )
+
+
+def claims_build(*, identity: Identity, scopes) -> dict:
+    """The claims one app receives, filtered by the granted scopes: the same in the id_token and userinfo."""
     return claims_filter({
-        "sub": authorization.sub,
-        "email": authorization.alias.email if authorization.alias_id else user.email,
+        "sub": identity.sub,
+        "email": identity.email,
         "email_verified": True,
-        "name": authorization.name or None,
-        "avatar_url": avatar_url(user=user) if authorization.share_avatar else None,
-        "client": authorization.client.name,
+        "name": identity.name or None,
+        "avatar_url": avatar_url(avatar_name=identity.avatar_name) if identity.share_avatar else None,
+        "client": identity.client_name,
     }, scopes)
-
-
-def claims_from_row(row: dict) -> dict:
-    """The same claims from selectors.userinfo_row (one flat query on the hot userinfo path)."""
-    return claims_filter({
-        "sub": row["consent__sub"],
-        "email": row["consent__alias__email"] or row["user__email"],
-        "email_verified": True,
-        "name": row["consent__name"] or None,
-        "avatar_url": avatar_url(avatar_name=row["user__avatar"]) if row["consent__share_avatar"] else None,
-        "client": row["application__name"],
-    }, row["scope"].split())
 
 
 def user_object(*, authorization: Authorization, scopes) -> dict:
     """The 2019 `user` object of the token response: the claims plus `id` (the same pairwise value as `sub`)."""
-    return {"id": authorization.sub, **claims_build(authorization=authorization, scopes=scopes)}
+    return {"id": authorization.sub, **claims_build(identity=Identity.from_authorization(authorization), scopes=scopes)}
