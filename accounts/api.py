@@ -10,8 +10,8 @@ from accounts import selectors, services
 from accounts.models import Alias
 from accounts.services import NOTE_MAX_LENGTH
 from billing.models import Plan
+from oauth_provider.constants import Scope
 from simplelogin.api.exceptions import NotFound
-from simplelogin.api.permissions import Scope
 from simplelogin.api.schema import error_responses
 
 READ = [[Scope.ALIASES_READ]]

@@ -48,6 +48,11 @@ class Client(AbstractApplication):
     home_url = models.URLField(max_length=1024, blank=True)
     policy_uri = models.URLField(max_length=1024, blank=True, help_text="The app's privacy policy (shown on consent).")
     tos_uri = models.URLField(max_length=1024, blank=True, help_text="The app's terms of service (shown on consent).")
+    algorithm = models.CharField(
+        max_length=5, choices=[(AbstractApplication.RS256_ALGORITHM, "RSA with SHA-2 256")],
+        default=AbstractApplication.RS256_ALGORITHM,
+        help_text="Every client's id_tokens are signed RS256 with the site's current key (oauth_provider/keys.py).",
+    )
     accepts_query_access_token = models.BooleanField(
         default=False,
         help_text="This app sends the access token in the query string (older libraries such as "
@@ -89,6 +94,7 @@ class Client(AbstractApplication):
             super().clean()
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+            errors.pop("algorithm", None)  # DOT wants OIDC_RSA_PRIVATE_KEY; our keys come from oauth_provider/keys.py
         uris = self.redirect_uris.split() + self.post_logout_redirect_uris.split()
         problems = [problem for _uri, problem in redirect_uri_problems(uris)]
         if problems:

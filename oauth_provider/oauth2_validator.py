@@ -3,43 +3,22 @@
 import hashlib
 import json
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from jwcrypto import jws, jwt
 from oauth2_provider.models import get_access_token_model, get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
-from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
 from oauth_provider import claims, keys, services
+from oauth_provider.constants import RESPONSE_TYPE_FLOW, TOKEN_GRANT_TYPES, response_type_normalize
 from oauth_provider.models import Authorization, Client
 
 log = logging.getLogger(__name__)
 Grant = get_grant_model()
 AccessToken = get_access_token_model()
-
-RESPONSE_TYPE_GRANT = {
-    "code": Client.GRANT_AUTHORIZATION_CODE,
-    "token": Client.GRANT_IMPLICIT,
-    "id_token": Client.GRANT_IMPLICIT,
-    "id_token token": Client.GRANT_IMPLICIT,
-    "code id_token": Client.GRANT_OPENID_HYBRID,
-    "code token": Client.GRANT_OPENID_HYBRID,
-    "code id_token token": Client.GRANT_OPENID_HYBRID,
-}
-TOKEN_GRANT_TYPES = {"authorization_code", "refresh_token"}
-RESPONSE_TYPE_ORDER = ("code", "id_token", "token")
-
-
-def response_type_normalize(response_type: str | None) -> str:
-    """`token id_token` → `id_token token`: response_type values are unordered (OAuth 2.0 Multiple Response Types)."""
-    parts = (response_type or "").split()
-    if not parts or not set(parts) <= set(RESPONSE_TYPE_ORDER) or len(set(parts)) != len(parts):
-        return response_type or ""
-    return " ".join(sorted(parts, key=RESPONSE_TYPE_ORDER.index))
-
 
 class Validator(OAuth2Validator):
     """Pairwise claims from the consent, per-client flows, PKCE for public clients, code replay revocation."""
@@ -50,18 +29,8 @@ class Validator(OAuth2Validator):
 
     def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
         """The client's flow flags decide (code / implicit / hybrid)."""
-        grant = RESPONSE_TYPE_GRANT.get(response_type_normalize(response_type))
-        return grant is not None and client.allows_grant_type(grant)
-
-    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
-        """Only the code exchange and refresh, for clients allowed the code or hybrid flow."""
-        if grant_type not in TOKEN_GRANT_TYPES:
-            return False
-        return request.client.allows_grant_type(Client.GRANT_AUTHORIZATION_CODE, Client.GRANT_OPENID_HYBRID)
-
-    def validate_user(self, username, password, client, request, *args, **kwargs):
-        """The password grant is not offered: never check a password here."""
-        return False
+        flow = RESPONSE_TYPE_FLOW.get(response_type_normalize(response_type))
+        return flow is not None and client.allows_grant_type(flow)
 
     def is_pkce_required(self, client_id, request):
         """PKCE is mandatory for public clients (RFC 9700 2.1.1); confidential 2019 clients may omit it."""
@@ -85,17 +54,13 @@ class Validator(OAuth2Validator):
     # --- authorization codes -----------------------------------------------------------------------------
 
     def _create_authorization_code(self, request, code, expires=None):
-        if request.code_challenge_method == "plain":
-            raise errors.InvalidRequestError(description='Use the "S256" code_challenge_method.', request=request)
-        expires = expires or timezone.now() + timedelta(seconds=oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS)
+        """DOT's (which applies COMPLIANT_BCP_RFC9700_PKCE_METHOD), then the log-in time the code carries (OIDC 2)."""
+        grant = super()._create_authorization_code(request, code, expires)
         auth_time = getattr(request, "auth_time", None)
-        return Grant.objects.create(
-            application=request.client, user=request.user, code=code["code"], expires=expires,
-            redirect_uri=request.redirect_uri, scope=" ".join(request.scopes),
-            code_challenge=request.code_challenge or "", code_challenge_method=request.code_challenge_method or "",
-            nonce=request.nonce or "", claims=json.dumps(request.claims or {}),
-            auth_time=datetime.fromtimestamp(auth_time, tz=UTC) if auth_time else None,
-        )
+        if auth_time:
+            grant.auth_time = datetime.fromtimestamp(auth_time, tz=UTC)
+            Grant.objects.filter(pk=grant.pk).update(auth_time=grant.auth_time)
+        return grant
 
     def _grant(self, code, request):
         """The code's row, read once per token request."""
@@ -248,7 +213,7 @@ class Validator(OAuth2Validator):
         authorization = self._authorization(request)
         if authorization is None:
             raise errors.AccessDeniedError(request=request)
-        return claims.claims_build(authorization=authorization, scopes=request.scopes)
+        return claims.claims_build(identity=claims.Identity.from_authorization(authorization), scopes=request.scopes)
 
     def get_userinfo_claims(self, request):
         """Same claims as the id_token."""

@@ -6,16 +6,15 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from oauth_provider.claims import issuer
-from oauth_provider.oauth2_validator import response_type_normalize
+from oauth_provider.constants import ResponseMode, ResponseType, response_type_normalize
 
-QUERY, FRAGMENT, FORM_POST = "query", "fragment", "form_post"
-RESPONSE_MODES = (QUERY, FRAGMENT, FORM_POST)
+QUERY, FRAGMENT, FORM_POST = ResponseMode.QUERY, ResponseMode.FRAGMENT, ResponseMode.FORM_POST
 
 
 def response_mode_default(response_type: str | None) -> str:
     """`query` for `code`, `fragment` for anything that returns a token in the front channel."""
     normalized = response_type_normalize(response_type)
-    return QUERY if normalized == "code" or not normalized else FRAGMENT
+    return QUERY if normalized == ResponseType.CODE or not normalized else FRAGMENT
 
 
 def response_mode_choose(*, requested: str | None, response_type: str | None) -> tuple[str, str | None]:
@@ -23,7 +22,7 @@ def response_mode_choose(*, requested: str | None, response_type: str | None) ->
     default = response_mode_default(response_type)
     if not requested:
         return default, None
-    if requested not in RESPONSE_MODES:
+    if requested not in ResponseMode.values:
         return default, "Unsupported response_mode."
     if requested == QUERY and default == FRAGMENT:
         # OAuth 2.0 Multiple Response Type Encoding Practices 5: tokens never go in the query string.

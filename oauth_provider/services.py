@@ -16,15 +16,11 @@ from accounts.exceptions import AliasError
 from accounts.images import image_normalize
 from accounts.models import Alias
 from billing.selectors import user_can_create_custom_alias
+from oauth_provider.constants import SharedEmail
 from oauth_provider.exceptions import ClientError, ConsentError
 from oauth_provider.models import Authorization, Client, redirect_uri_problems
 
 log = logging.getLogger(__name__)
-
-EMAIL_RANDOM = "random"
-EMAIL_CUSTOM = "custom"
-EMAIL_REAL = "real"
-
 
 @dataclass(frozen=True)
 class ConsentChoice:
@@ -38,14 +34,14 @@ class ConsentChoice:
 
 def _alias_for_choice(*, user, choice: ConsentChoice):
     """The alias to share (created if asked), or None for the real email; ConsentError otherwise."""
-    if choice.email == EMAIL_REAL:
+    if choice.email == SharedEmail.REAL:
         return None
     try:
-        if choice.email == EMAIL_RANDOM:
+        if choice.email == SharedEmail.RANDOM:
             if not alias_selectors.user_can_create_alias(user=user):
                 raise ConsentError("Your plan does not allow another alias; choose an existing one.")
             return alias_services.alias_create_random(user=user)
-        if choice.email == EMAIL_CUSTOM:
+        if choice.email == SharedEmail.CUSTOM:
             if not user_can_create_custom_alias(user=user):
                 raise ConsentError("Custom aliases need a premium plan.")
             return alias_services.alias_create_custom(user=user, prefix=choice.custom_prefix)

@@ -260,6 +260,8 @@ OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OAUTH2_VALIDATOR_CLASS": "oauth_provider.oauth2_validator.Validator",
+    "OIDC_SERVER_CLASS": "oauth_provider.server.Server",  # code, implicit, hybrid; code and refresh grants only
+    "OAUTH2_BACKEND_CLASS": "oauth_provider.backends.SimpleLoginOAuthLibCore",
     "APPLICATION_ADMIN_CLASS": "oauth_provider.admin.ClientAdmin",
     # PKCE is required of public clients only (the validator decides; 2019 confidential clients keep working).
     "PKCE_REQUIRED": True,
@@ -284,16 +286,7 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": True,
     "REQUEST_APPROVAL_PROMPT": "force",
-    "SCOPES": {
-        "openid": "Your identity for this app",
-        "email": "An email address",
-        "profile": "Your name and avatar",
-        "name": "Your name (older apps)",
-        "avatar_url": "Your avatar (older apps)",
-        "aliases:read": "See your aliases and account summary",
-        "aliases:write": "Create, change and delete your aliases",
-    },
-    "DEFAULT_SCOPES": ["openid"],
+    "SCOPES_BACKEND_CLASS": "oauth_provider.scopes.ScopesBackend",  # oauth_provider.constants.Scope
 }
 # Deliberate: the implicit/hybrid flows are part of the product (2019 clients), and http redirect URIs are
 # accepted only for loopback addresses (RFC 8252; oauth_provider.models.redirect_uri_problem enforces it).
@@ -354,7 +347,6 @@ SPECTACULAR_SETTINGS = {
     "OAUTH2_FLOWS": ["authorizationCode"],
     "OAUTH2_AUTHORIZATION_URL": "/oauth2/authorize",
     "OAUTH2_TOKEN_URL": "/oauth2/token",
-    "OAUTH2_SCOPES": {k: v for k, v in OAUTH2_PROVIDER["SCOPES"].items() if k.startswith("aliases:")},
 }
 
 # Developer programme (developer/): partner codes (comma-separated, case-insensitive) that make the

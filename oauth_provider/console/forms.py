@@ -1,10 +1,10 @@
 """Forms of the developer console, playground and "apps I use"."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
+from oauth_provider.constants import RESPONSE_TYPE_FLOW, ResponseMode, ResponseType, Scope
 from oauth_provider.models import Client, redirect_uri_problems
 from oauth_provider.services import ClientSettings
 
@@ -101,15 +101,7 @@ class ClientForm(forms.Form):
         )
 
 
-RESPONSE_TYPES = [
-    ("code", Client.GRANT_AUTHORIZATION_CODE),
-    ("id_token", Client.GRANT_IMPLICIT),
-    ("id_token token", Client.GRANT_IMPLICIT),
-    ("code id_token", Client.GRANT_OPENID_HYBRID),
-    ("code token", Client.GRANT_OPENID_HYBRID),
-    ("code id_token token", Client.GRANT_OPENID_HYBRID),
-]
-RESPONSE_MODES = [("", "Default for the response type"), ("query", "query"), ("fragment", "fragment"), ("form_post", "form_post")]
+RESPONSE_MODES = [("", "Default for the response type"), *((mode, mode) for mode in ResponseMode.values)]
 # prompt=login is left out: it logs the person out, which clears the session that holds the pending sign-in.
 PROMPTS = [("", "None given"), ("consent", "consent"), ("none", "none")]
 
@@ -132,11 +124,11 @@ class PlaygroundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.client = client
         self.fields["response_type"].choices = [
-            (value, value) for value, grant in RESPONSE_TYPES if client.allows_grant_type(grant)
+            (value, value) for value, flow in RESPONSE_TYPE_FLOW.items()
+            if value != ResponseType.TOKEN and client.allows_grant_type(flow)
         ]
-        scopes = settings.OAUTH2_PROVIDER.get("SCOPES", {})
-        self.fields["scopes"].choices = [(scope, f"{scope}: {label}") for scope, label in scopes.items()]
-        self.fields["scopes"].initial = [s for s in ("openid", "email", "profile") if s in scopes]
+        self.fields["scopes"].choices = [(scope.value, f"{scope.value}: {scope.label}") for scope in Scope]
+        self.fields["scopes"].initial = [Scope.OPENID, Scope.EMAIL, Scope.PROFILE]
         if client.client_type == Client.CLIENT_PUBLIC:
             del self.fields["client_secret"]
             self.fields["pkce"].help_text = "Public clients must use PKCE."
@@ -145,7 +137,7 @@ class PlaygroundForm(forms.Form):
         cleaned = super().clean()
         response_type = cleaned.get("response_type", "")
         scopes = cleaned.get("scopes") or []
-        if "id_token" in response_type.split() and "openid" not in scopes:
+        if "id_token" in response_type.split() and Scope.OPENID not in scopes:
             self.add_error("scopes", "Response types with id_token need the openid scope.")
         if self.client.client_type == Client.CLIENT_PUBLIC and not cleaned.get("pkce"):
             self.add_error("pkce", "Public clients must use PKCE.")

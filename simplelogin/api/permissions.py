@@ -5,13 +5,6 @@ from oauth2_provider.contrib.rest_framework import TokenMatchesOASRequirements
 from accounts.models import ApiKey
 
 
-class Scope:
-    """The OAuth scopes of the API (also listed in OAUTH2_PROVIDER["SCOPES"])."""
-
-    ALIASES_READ = "aliases:read"
-    ALIASES_WRITE = "aliases:write"
-
-
 class ApiKeyOrTokenHasScope(TokenMatchesOASRequirements):
     """API keys pass; OAuth tokens need one of the view's `required_alternate_scopes` for the method."""
 

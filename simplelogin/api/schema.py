@@ -26,6 +26,15 @@ class OAuth2TokenScheme(DjangoOAuthToolkitScheme):
 
     target_class = "simplelogin.api.authentication.OAuth2TokenAuthentication"
 
+    def get_security_definition(self, auto_schema):
+        """DOT's flows, offering only the API's scopes (the sign-in scopes open nothing here)."""
+        from oauth_provider.constants import API_SCOPES
+
+        definition = super().get_security_definition(auto_schema)
+        for flow in definition.get("flows", {}).values():
+            flow["scopes"] = {scope.value: str(scope.label) for scope in API_SCOPES}
+        return definition
+
 
 class FieldErrorSerializer(serializers.Serializer):
     """One invalid field of a request."""

@@ -1,0 +1,93 @@
+"""Request rules oauthlib does not know, run as its custom validators before its own checks (`server.Server`).
+
+`authorization_request_rules` runs for every response type (pre_auth of the code and hybrid grants, pre_token of
+the implicit grant, which oauthlib runs while validating the authorization request); `token_request_rules` runs
+for the code and refresh grants and is called by the introspection and revocation views too. Each raises the
+spec's error; oauthlib sends it to the validated redirect_uri (authorization) or as JSON (token).
+"""
+
+import base64
+from urllib.parse import unquote_plus
+
+from oauthlib.oauth2.rfc6749 import errors
+from oauthlib.openid.connect.core.exceptions import (
+    RegistrationNotSupported,
+    RequestNotSupported,
+    RequestURINotSupported,
+)
+
+from oauth_provider.constants import DEFAULT_SCOPES, PkceMethod, Scope
+from oauth_provider.responses import response_mode_choose
+
+NONCE_MAX_LENGTH = 255
+CODE_CHALLENGE_LENGTHS = range(43, 129)  # RFC 7636 4.2
+
+
+def _repeated(request) -> str | None:
+    """The first parameter sent more than once (RFC 6749 3.1, 3.2: parameters MUST NOT repeat)."""
+    try:
+        return next(iter(request.duplicate_params), None)
+    except ValueError:
+        raise errors.InvalidRequestError(description="The parameters could not be parsed.", request=request) from None
+
+
+def _sent(request, name: str) -> bool:
+    """Whether the client sent this parameter (oauthlib reuses some names, e.g. `request`, for its own objects)."""
+    return any(key == name for key, _ in (request.decoded_body or []) + request.uri_query_params)
+
+
+def authorization_request_rules(request) -> dict:
+    """Refuse what we do not offer before oauthlib looks further, then the parameter rules of the specs."""
+    # OIDC Core 6.1, 6.2, 7.2.1: say so rather than ignore it, before any rule that may depend on it.
+    for param, refusal in (("request", RequestNotSupported), ("request_uri", RequestURINotSupported),
+                           ("registration", RegistrationNotSupported)):
+        if _sent(request, param):
+            raise refusal(request=request)
+    if repeated := _repeated(request):
+        raise errors.InvalidRequestError(description=f"The {repeated} parameter is repeated.", request=request)
+    _, problem = response_mode_choose(requested=request.response_mode, response_type=request.response_type)
+    if problem:
+        raise errors.InvalidRequestError(description=problem, request=request)
+    scopes = request.scopes or list(DEFAULT_SCOPES)
+    if "id_token" in (request.response_type or "").split() and Scope.OPENID not in scopes:
+        # OIDC Core 3.2.2.1: an id_token is only for the openid scope.
+        raise errors.InvalidRequestError(description="An id_token can only be returned for the openid scope.",
+                                         request=request)
+    if request.code_challenge_method == PkceMethod.PLAIN:
+        # RFC 9700 2.1.1: S256 only.
+        raise errors.InvalidRequestError(description='The "plain" code_challenge_method is not supported; use "S256".',
+                                         request=request)
+    if request.code_challenge is not None and len(request.code_challenge) not in CODE_CHALLENGE_LENGTHS:
+        raise errors.InvalidRequestError(description="code_challenge must be 43 to 128 characters (RFC 7636 4.2).",
+                                         request=request)
+    if len(request.nonce or "") > NONCE_MAX_LENGTH:
+        raise errors.InvalidRequestError(description=f"nonce is too long ({NONCE_MAX_LENGTH} characters at most).",
+                                         request=request)
+    max_age = request.max_age
+    if max_age is not None and not (max_age.isascii() and max_age.isdigit()):
+        raise errors.InvalidRequestError(description="max_age must be a number of seconds.", request=request)
+    return {}
+
+
+def basic_client_id(request) -> str | None:
+    """The client_id of an HTTP Basic Authorization header (RFC 6749 2.3.1), or None."""
+    scheme, _, credentials = (request.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except ValueError:
+        return None
+    client_id, separator, _secret = decoded.partition(":")
+    return unquote_plus(client_id) if separator else None
+
+
+def token_request_rules(request) -> None:
+    """No repeated parameter, and a client_id in the body names the client of the Basic header (RFC 6749 2.3)."""
+    if repeated := _repeated(request):
+        raise errors.InvalidRequestError(description=f"The {repeated} parameter is repeated.", request=request)
+    basic_id = basic_client_id(request)
+    body_id = dict(request.decoded_body or []).get("client_id")
+    if basic_id is not None and body_id is not None and body_id != basic_id:
+        raise errors.InvalidClientError(description="client_id differs from the authenticated client.",
+                                        request=request)

@@ -1,0 +1,194 @@
+"""`/oauth2/authorize`: the sign-in page, consent, and every response type and mode (OIDC Core 3.1.2, 3.2.2, 3.3.2)."""
+
+import logging
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from oauth2_provider import views as dot_views
+from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+
+from accounts.selectors import alias_list, user_can_create_alias
+from billing.selectors import user_can_create_custom_alias
+from oauth_provider import responses, selectors, services
+from oauth_provider.constants import Prompt, ResponseType, Scope, SharedEmail, response_type_normalize
+from oauth_provider.errors import AuthorizeError, error_page
+from oauth_provider.exceptions import ConsentError
+from oauth_provider.forms import ConsentForm
+from oauth_provider.sessions import fresh_login_required, reauth_mark, session_auth_time
+
+log = logging.getLogger(__name__)
+SCOPE_LABELS = dict(Scope.choices)
+
+
+class AuthorizeView(dot_views.AuthorizationView):
+    """`/oauth2/authorize`: sign-in page, consent, and every response type and mode."""
+
+    template_name = "oauth_provider/authorize.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def setup(self, request, *args, **kwargs):
+        """Put response_type values in one order: it does not matter (OAuth 2.0 Multiple Response Types 5)."""
+        super().setup(request, *args, **kwargs)
+        values = request.GET.getlist("response_type")
+        if len(values) == 1 and (normalized := response_type_normalize(values[0])) != values[0]:
+            query = [(key, normalized if key == "response_type" else value)
+                     for key, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)]
+            request.META["QUERY_STRING"] = urlencode(query)
+            request.GET = QueryDict(request.META["QUERY_STRING"])
+
+    def get(self, request, *args, **kwargs):
+        return self.authorize(consent=None)
+
+    def post(self, request, *args, **kwargs):
+        return self.authorize(consent=request.POST)
+
+    # --- errors ---
+
+    def oauth_error(self, error: OAuthToolkitError) -> HttpResponse:
+        """Fatal errors (client, redirect_uri) render a page; others go back to the validated redirect_uri."""
+        oauthlib_error = error.oauthlib_error
+        if isinstance(error, FatalClientError) or not oauthlib_error.redirect_uri:
+            return error_page(self.request, error=oauthlib_error.error, description=oauthlib_error.description or "")
+        response_type = self.request.GET.get("response_type")
+        mode, _ = responses.response_mode_choose(requested=self.request.GET.get("response_mode"), response_type=response_type)
+        code, description = oauthlib_error.error, oauthlib_error.description or ""
+        if code == "unauthorized_client" and response_type_normalize(response_type) not in ResponseType.values:
+            code, description = "unsupported_response_type", "Unsupported response_type."  # RFC 6749 4.1.2.1
+        return AuthorizeError(
+            error=code, description=description, redirect_uri=oauthlib_error.redirect_uri, mode=mode,
+            state=oauthlib_error.state,
+        ).response(self.request)
+
+    def validated(self):
+        """(scopes, credentials, mode, error response or None) for the request in the URL (rules.py runs inside)."""
+        try:
+            scopes, credentials = self.validate_authorization_request(self.request)
+        except OAuthToolkitError as error:
+            return None, None, None, self.oauth_error(error)
+        mode, _ = responses.response_mode_choose(
+            requested=self.request.GET.get("response_mode"), response_type=credentials["response_type"]
+        )
+        return scopes, credentials, mode, None
+
+    def error_to_client(self, credentials, mode, error, description=""):
+        """An error for the validated redirect_uri, in the request's response mode, with its state."""
+        return AuthorizeError(
+            error=error, description=description, redirect_uri=credentials["redirect_uri"], mode=mode,
+            state=credentials.get("state"),
+        ).response(self.request)
+
+    # --- signed out ---
+
+    def handle_no_permission(self):
+        """Signed out: login_required for prompt=none, otherwise the app's sign-in page."""
+        scopes, credentials, mode, error = self.validated()
+        if error:
+            return error
+        if Prompt.NONE in set(self.request.GET.get("prompt", "").split()):
+            return self.error_to_client(credentials, mode, "login_required")
+        client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
+        next_url = self.next_url(drop_prompt=Prompt.LOGIN)
+        return render(self.request, "oauth_provider/signed_out.html", {
+            "client": client,
+            "login_url": f"{reverse('account_login')}?{urlencode({'next': next_url})}",
+            "signup_url": f"{reverse('account_signup')}?{urlencode({'next': next_url})}",
+        })
+
+    def next_url(self, *, drop_prompt: str) -> str:
+        """This authorize URL without one prompt value, to come back to after logging in."""
+        query = []
+        for key, value in parse_qsl(self.request.META.get("QUERY_STRING", ""), keep_blank_values=True):
+            if key == "prompt":
+                value = " ".join(p for p in value.split() if p != drop_prompt)
+                if not value:
+                    continue
+            query.append((key, value))
+        return f"{self.request.path}?{urlencode(query)}"
+
+    def login_again(self) -> HttpResponse:
+        """Log out and send the person to log in, back here afterwards."""
+        next_url = self.next_url(drop_prompt=Prompt.LOGIN)
+        logout(self.request)
+        reauth_mark(self.request)
+        return redirect_to_login(next_url)
+
+    # --- signed in ---
+
+    def authorize(self, *, consent):
+        """Signed in: freshness (prompt/max_age), then the stored consent, the consent page, or the POSTed choice."""
+        scopes, credentials, mode, error = self.validated()
+        if error:
+            return error
+        request = self.request
+        prompt = set(request.GET.get("prompt", "").split())
+        auth_time = session_auth_time(request)
+        if fresh_login_required(request=request, prompt=prompt, auth_time=auth_time):
+            if Prompt.NONE in prompt:
+                return self.error_to_client(credentials, mode, "login_required")
+            return self.login_again()
+        client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
+        authorization = selectors.authorization_get(user=request.user, client=client)
+        if consent is None:
+            # A scope the person has not granted yet needs their consent, even for a known app.
+            if authorization is not None and Prompt.CONSENT not in prompt and authorization.covers(scopes):
+                return self.issue(scopes, credentials, mode, authorization, auth_time)
+            if Prompt.NONE in prompt:
+                return self.error_to_client(credentials, mode, "consent_required")
+            return self.consent_page(client, scopes, credentials, ConsentForm(initial=self.initial(authorization)))
+        if consent.get("action") == "deny":
+            log.info("authorization denied user_id=%s client_id=%s", request.user.pk, client.pk)
+            return self.error_to_client(credentials, mode, "access_denied", "The person declined.")
+        form = ConsentForm(data=consent)
+        if form.is_valid():
+            try:
+                authorization = services.authorization_grant(
+                    user=request.user, client=client, choice=form.choice(), scopes=scopes
+                )
+            except ConsentError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return self.issue(scopes, credentials, mode, authorization, auth_time)
+        return self.consent_page(client, scopes, credentials, form, status=400)
+
+    def initial(self, authorization):
+        """Consent form defaults: the stored choice, else a new random alias when the plan allows."""
+        user = self.request.user
+        if authorization is not None:
+            email = authorization.alias.email if authorization.alias_id else SharedEmail.REAL
+            return {"email": email, "name": authorization.name, "share_avatar": authorization.share_avatar}
+        email = SharedEmail.RANDOM if user_can_create_alias(user=user) else SharedEmail.REAL
+        return {"email": email, "name": user.name, "share_avatar": bool(user.avatar)}
+
+    def consent_page(self, client, scopes, credentials, form, status=200):
+        """Render the consent page; its CSP lets the form's redirect reach the client."""
+        user = self.request.user
+        response = render(self.request, self.template_name, {
+            "client": client, "form": form, "scopes": scopes,
+            "scope_descriptions": [SCOPE_LABELS.get(scope, scope) for scope in scopes],
+            "selected": form["email"].value() or "",
+            "can_create_random": user_can_create_alias(user=user),
+            "can_create_custom": user_can_create_custom_alias(user=user),
+            "aliases": alias_list(user=user).filter(enabled=True)[:100],
+        }, status=status)
+        # Chrome applies form-action to the redirect that follows the POST.
+        response._csp_update = {"form-action": [responses.origin(credentials["redirect_uri"])]}
+        return response
+
+    def issue(self, scopes, credentials, mode, authorization, auth_time):
+        """Let oauthlib mint the code/tokens (fragment-encoded), then answer in the requested mode."""
+        credentials = {**credentials, "response_mode": responses.FRAGMENT, "auth_time": auth_time}
+        try:
+            uri, _headers, _body, _status = self.create_authorization_response(
+                request=self.request, scopes=" ".join(scopes), credentials=credentials, allow=True
+            )
+        except OAuthToolkitError as error:
+            return self.oauth_error(error)
+        services.authorization_touch(authorization=authorization)
+        params = parse_qsl(urlsplit(uri).fragment, keep_blank_values=True)
+        return responses.authorization_response(
+            request=self.request, redirect_uri=credentials["redirect_uri"], params=params, mode=mode
+        )

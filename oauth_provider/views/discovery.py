@@ -1,0 +1,69 @@
+"""Discovery (OpenID Connect Discovery 1.0, RFC 8414) and the JWKS: public documents about the provider."""
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from oauth_provider import claims, keys
+from oauth_provider.constants import GrantType, PkceMethod, Prompt, ResponseMode, ResponseType, Scope
+
+
+def _endpoint(name: str) -> str:
+    """The absolute URL of one of our endpoints."""
+    return f"{claims.issuer()}{reverse(f'oauth_provider:{name}')}"
+
+
+def _metadata() -> dict:
+    """What both discovery documents share."""
+    return {
+        "issuer": claims.issuer(),
+        "authorization_endpoint": _endpoint("authorize"),
+        "token_endpoint": _endpoint("token"),
+        "userinfo_endpoint": _endpoint("userinfo"),
+        "jwks_uri": _endpoint("jwks"),
+        "introspection_endpoint": _endpoint("introspect"),
+        "revocation_endpoint": _endpoint("revoke"),
+        "end_session_endpoint": _endpoint("end-session"),
+        "scopes_supported": [Scope.OPENID, Scope.EMAIL, Scope.PROFILE, Scope.NAME, Scope.AVATAR_URL],
+        "response_types_supported": list(ResponseType.values),
+        "response_modes_supported": list(ResponseMode.values),
+        "grant_types_supported": list(GrantType.values),
+        "subject_types_supported": ["pairwise"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": [PkceMethod.S256],
+        "claims_supported": list(claims.CLAIMS_SUPPORTED) + ["iss", "aud", "exp", "iat", "auth_time", "nonce",
+                                                             "at_hash", "c_hash"],
+        "prompt_values_supported": list(Prompt.values),
+        "authorization_response_iss_parameter_supported": True,
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+    }
+
+
+def _public_json(data: dict) -> JsonResponse:
+    response = JsonResponse(data)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def openid_configuration(request):
+    """`/.well-known/openid-configuration` (OpenID Connect Discovery 1.0)."""
+    return _public_json(_metadata())
+
+
+@require_GET
+def authorization_server_metadata(request):
+    """`/.well-known/oauth-authorization-server` (RFC 8414)."""
+    return _public_json(_metadata())
+
+
+@require_GET
+def jwks(request):
+    """`/jwks`: the public keys; the kid in id_token headers is one of them."""
+    return _public_json(keys.jwks())
+
