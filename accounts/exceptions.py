@@ -35,3 +35,7 @@ class AliasUnavailable(AliasError):
     """No free address could be found after several tries."""
 
     default_message = "No free address could be found right now. Please try again."
+
+
+class LegacyImportError(Exception):
+    """`import_legacy` cannot go on; the message tells the operator what to do."""
