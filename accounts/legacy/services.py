@@ -5,7 +5,6 @@ person × app) so that nothing made here is merged blindly. The ledger keeps a d
 a row is "updated" when one of those values changed in 2019 since the last run, and only those values are written.
 """
 
-import hashlib
 import json
 import logging
 import re
@@ -43,7 +42,6 @@ log = logging.getLogger(__name__)
 Table = LegacyRecord.Table
 BCRYPT_HASH = re.compile(r"\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}")
 PLANS = {"free": Plan.FREE, "trial": Plan.TRIAL, "monthly": Plan.MONTHLY, "yearly": Plan.YEARLY}
-SECRET_VALUES = frozenset({"password", "secret"})
 CLIENT_ID_MAX_LENGTH = Client._meta.get_field("client_id").max_length
 UNCHANGED = "unchanged since the last import"
 DELETED_HERE = "deleted here since the last import"
@@ -94,11 +92,9 @@ class _Run:
         self.table.note(self.row_id, reason)
 
 
-def _digest(name: str, value) -> str:
-    data = json.dumps(value, default=str, sort_keys=True)
-    if name in SECRET_VALUES:  # keyed, so the ledger says nothing about a secret or a password hash
-        return salted_hmac("accounts.legacy.fingerprint", data).hexdigest()[:32]
-    return hashlib.sha256(data.encode()).hexdigest()[:32]
+def _digest(value) -> str:
+    """Keyed with SECRET_KEY, so the ledger tells nothing about an email, a secret or a password hash."""
+    return salted_hmac("accounts.legacy.fingerprint", json.dumps(value, default=str, sort_keys=True)).hexdigest()[:32]
 
 
 def _valid_email(value: str) -> bool:
@@ -547,7 +543,7 @@ def _import_row(run: _Run, importer: _Importer, row: Row, record: LegacyRecord |
         values = importer.values(run, row)
     except _Refused as refusal:
         return "refused", str(refusal)
-    fingerprints = {name: _digest(name, value) for name, value in values.items()}
+    fingerprints = {name: _digest(value) for name, value in values.items()}
     imported = record is not None and record.target_id is not None
     if imported:
         target = targets.get(record.target_id)
@@ -589,8 +585,9 @@ def _import_table(run: _Run, importer: _Importer, *, batch_size: int, progress) 
     report = run.report.table(importer.table.value)
     run.table = report
     report.rows = run.source.count(importer.table.value)
-    done = 0
+    done, seen = 0, set()
     for rows in run.source.batches(importer.table.value, batch_size=batch_size):
+        seen.update(row["id"] for row in rows)
         try:
             with transaction.atomic():
                 importer.prepare(run, rows)
@@ -616,6 +613,10 @@ def _import_table(run: _Run, importer: _Importer, *, batch_size: int, progress) 
         done += len(rows)
         if progress:
             progress(importer.table.value, done, report.rows)
+    imported = LegacyRecord.objects.filter(table=importer.table, target_id__isnull=False).order_by("legacy_id")
+    for legacy_id in imported.values_list("legacy_id", flat=True).iterator(chunk_size=2000):
+        if legacy_id not in seen:
+            report.note(legacy_id, "imported earlier, no longer in the 2019 database: kept here (delete it here if it should go)")
 
 
 def _case_duplicates(source: LegacySource) -> set[str]:
