@@ -303,6 +303,8 @@ class UserInfoView(View):
         if row is None:
             return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
         data = claims.claims_from_row(row)
+        if request.resolver_match and request.resolver_match.url_name.endswith("-2019"):
+            data = {"id": data["sub"], **data}  # the 2019 user_info answered with `id`; apps may read it
         response = JsonResponse(data)
         response["Cache-Control"] = "no-store"
         return response

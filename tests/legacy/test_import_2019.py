@@ -166,7 +166,7 @@ def test_a_2019_app_signs_its_user_in_with_its_old_id_and_secret_and_gets_the_sa
     claims.validate()
     assert claims["sub"] == "1" and claims["aud"] == "app-2019" and claims["iss"] == "http://testserver"
     info = client.get("/oauth/user_info", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}").json()
-    assert info["sub"] == "1" and info["email"] == "brave_lion@sl.local"
+    assert info["id"] == info["sub"] == "1" and info["email"] == "brave_lion@sl.local"
 
 
 def test_an_app_that_got_the_real_email_keeps_getting_it_with_http_basic(client, signing_key_dir, legacy_data):
