@@ -43,3 +43,7 @@ class ApiKeyError(Exception):
 
 class PartnerCodeError(Exception):
     """The partner code is not one of PARTNER_CODES; str() is shown to the person."""
+
+
+class LegacyImportError(Exception):
+    """`import_legacy` cannot go on; the message tells the operator what to do."""

@@ -184,3 +184,37 @@ class PartnerApplication(models.Model):
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+
+class LegacyRecord(models.Model):
+    """A row of the 2019 database brought over by `import_legacy`: what it became here and what it looked like then."""
+
+    class Table(models.TextChoices):
+        """The 2019 tables the importer reads, in the order it reads them."""
+
+        USERS = "users", "People (users)"
+        CLIENT = "client", "Client apps (client)"
+        GEN_EMAIL = "gen_email", "Aliases (gen_email)"
+        CLIENT_USER = "client_user", "Consents (client_user)"
+        PARTNER = "partner", "Partner applications (partner)"
+
+    table = models.CharField(max_length=16, choices=Table.choices)
+    legacy_id = models.BigIntegerField(help_text="The row's id in the 2019 table.")
+    target_id = models.BigIntegerField(
+        null=True, blank=True,
+        help_text="Primary key of what the row became here; empty while it waits (an alias whose owner is not here yet).",
+    )
+    fingerprints = models.JSONField(
+        default=dict, blank=True, help_text="A digest of each 2019 value imported, to tell what changed in 2019 since."
+    )
+    pending = models.CharField(
+        max_length=64, blank=True, help_text="What could not be brought over yet and is retried on the next run."
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["table", "legacy_id"], name="legacy_record_table_id_unique")]
+
+    def __str__(self):
+        return f"{self.table}#{self.legacy_id}"

@@ -6,11 +6,12 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -304,3 +305,121 @@ def partner_application_approve(*, application: PartnerApplication) -> User | No
             application.save(update_fields=["approved_at", "user", "updated_at"])
     log.info("partner application approved application_id=%s user_id=%s", application.pk, user.pk)
     return user
+
+
+# --- import from the 2019 version (accounts/legacy) -----------------------------------------------------
+
+def user_import(
+    *, email: str, name: str, password: str, verified: bool, is_developer: bool, created_at: datetime | None
+) -> User:
+    """Create a person brought over from 2019: `password` is already encoded (`bcrypt$…`, or '' for none); no onboarding, no mail."""
+    from allauth.account.models import EmailAddress
+
+    user = User(email=email, name=name, is_developer=is_developer)
+    if password:
+        user.password = password
+    else:
+        user.set_unusable_password()
+    user.save()
+    if created_at:
+        User.objects.filter(pk=user.pk).update(created_at=created_at)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    log.debug("user imported user_id=%s", user.pk)
+    return user
+
+
+def user_import_update(
+    *, user: User, email: str | None = None, name: str | None = None, password: str | None = None,
+    verified: bool | None = None, is_developer: bool | None = None,
+) -> User:
+    """Apply the 2019 values that changed since the last import (None = leave as it is here)."""
+    from allauth.account.models import EmailAddress
+
+    fields = []
+    for attribute, value in (("email", email), ("name", name), ("is_developer", is_developer)):
+        if value is not None:
+            setattr(user, attribute, value)
+            fields.append(attribute)
+    if password is not None:
+        user.password = password if password else make_password(None)
+        fields.append("password")
+    if fields:
+        user.save(update_fields=[*fields, "updated_at"])
+    if email is not None or verified is not None:
+        address = EmailAddress.objects.filter(user=user, primary=True).first() or EmailAddress(user=user, primary=True)
+        address.email = user.email
+        address.verified = address.verified if verified is None else verified
+        address.save()
+    log.debug("imported user updated user_id=%s fields=%s", user.pk, ",".join(fields))
+    return user
+
+
+def user_import_avatar(*, user: User, content) -> User:
+    """Give the person the avatar they had in 2019 (`content` already checked and re-encoded by image_normalize)."""
+    old = user.avatar.name if user.avatar else None
+    user.avatar.save(content.name, content, save=False)
+    user.save(update_fields=["avatar", "updated_at"])
+    if old:
+        user.avatar.storage.delete(old)
+    return user
+
+
+def alias_import(*, user: User, email: str, enabled: bool, created_at: datetime | None) -> Alias:
+    """Bring a 2019 alias over with its address and enabled flag (no quota: 2019 allowed it); AliasUnavailable if the address is taken or tombstoned."""
+    try:
+        with transaction.atomic():
+            alias = Alias.objects.create(user=user, email=email, enabled=enabled)
+            if DeletedAlias.objects.filter(email=email).exists():
+                raise _Tombstoned
+    except (IntegrityError, _Tombstoned):
+        raise AliasUnavailable("This address is already used or was deleted.") from None
+    if created_at:
+        Alias.objects.filter(pk=alias.pk).update(created_at=created_at)
+    log.debug("alias imported alias_id=%s user_id=%s", alias.pk, user.pk)
+    return alias
+
+
+def alias_import_update(*, alias: Alias, enabled: bool) -> Alias:
+    """Take over a change of the enabled flag made in 2019 since the last import."""
+    alias.enabled = enabled
+    alias.save(update_fields=["enabled", "updated_at"])
+    return alias
+
+
+def alias_address_reserve(*, email: str) -> bool:
+    """Tombstone an address nobody may be given (a 2019 alias whose owner is not imported); True if it was free."""
+    _tombstone, created = DeletedAlias.objects.get_or_create(email=email)
+    return created
+
+
+def alias_address_release(*, email: str) -> None:
+    """Lift a reservation made by alias_address_reserve, just before the address goes to its 2019 owner."""
+    DeletedAlias.objects.filter(email=email).delete()
+
+
+def partner_application_import(
+    *, user: User | None, email: str, name: str, website: str, additional_information: str,
+    approved_at: datetime | None, created_at: datetime | None,
+):
+    """Bring a 2019 partner-programme application over (no mail is sent)."""
+    application = PartnerApplication.objects.create(
+        user=user, email=email, name=name, website=website,
+        additional_information=additional_information, approved_at=approved_at,
+    )
+    if created_at:
+        PartnerApplication.objects.filter(pk=application.pk).update(created_at=created_at)
+    return application
+
+
+def partner_application_import_update(
+    *, application, email: str | None = None, name: str | None = None, website: str | None = None,
+    additional_information: str | None = None,
+):
+    """Take over the 2019 values of an application that changed since the last import (None = unchanged)."""
+    fields = {"email": email, "name": name, "website": website, "additional_information": additional_information}
+    changed = [attribute for attribute, value in fields.items() if value is not None]
+    for attribute in changed:
+        setattr(application, attribute, fields[attribute])
+    if changed:
+        application.save(update_fields=[*changed, "updated_at"])
+    return application

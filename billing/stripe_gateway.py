@@ -104,3 +104,9 @@ def subscription_set_cancel_at_period_end(*, subscription_id: str, cancel: bool)
         subscription_id,
         params={"cancel_at_period_end": cancel},
     )
+
+
+def customer_retrieve(*, customer_id: str) -> stripe.Customer:
+    """The customer as Stripe has it now (a deleted one comes back with `deleted` set)."""
+    client = _client()
+    return _call("read the customer", client.v1.customers.retrieve, customer_id)

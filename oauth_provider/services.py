@@ -297,3 +297,90 @@ def client_delete(*, client: Client) -> None:
             client.icon.delete(save=False)
         client.delete()
     log.info("client deleted client_id=%s people=%s", client_id, people)
+
+
+# --- import from the 2019 version (accounts/legacy) -----------------------------------------------------
+
+LEGACY_SCOPE = "avatar_url email name openid profile"  # a 2019 consent released email, name and avatar
+
+
+def _secret_hashed(secret: str) -> str:
+    from django.contrib.auth.hashers import make_password
+    from oauth2_provider.settings import oauth2_settings
+
+    return make_password(secret, hasher=oauth2_settings.CLIENT_SECRET_HASHER)
+
+
+def client_import(
+    *, client_id: str, secret: str, name: str, owner, home_url: str, published: bool, redirect_uris: list[str],
+    created_at=None,
+) -> Client:
+    """Register a 2019 client under its old id and secret (stored hashed), with the flows 2019 offered and query-string tokens accepted."""
+    problems = redirect_uri_problems(redirect_uris)
+    if problems:
+        raise ValueError("; ".join(f"{uri}: {problem}" for uri, problem in problems))
+    client = Client.objects.create(
+        client_id=client_id, client_secret=_secret_hashed(secret), hash_client_secret=True,
+        name=name, user=owner, home_url=home_url, published=published, redirect_uris=" ".join(redirect_uris),
+        client_type=Client.CLIENT_CONFIDENTIAL, authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
+        allow_code_flow=True, allow_implicit_flow=True, allow_hybrid_flow=True, accepts_query_access_token=True,
+    )
+    if created_at:
+        Client.objects.filter(pk=client.pk).update(created=created_at)
+    log.debug("client imported client_id=%s", client.client_id)
+    return client
+
+
+def client_import_update(
+    *, client: Client, secret: str | None = None, name: str | None = None, owner=None, owner_changed: bool = False,
+    home_url: str | None = None, published: bool | None = None, redirect_uris: list[str] | None = None,
+) -> Client:
+    """Apply the 2019 values that changed since the last import (None = leave as it is here); ValueError on a bad URI."""
+    if redirect_uris is not None:
+        problems = redirect_uri_problems(redirect_uris)
+        if problems:
+            raise ValueError("; ".join(f"{uri}: {problem}" for uri, problem in problems))
+        client.redirect_uris = " ".join(redirect_uris)
+    if secret is not None:
+        client.client_secret = _secret_hashed(secret)
+    for attribute, value in (("name", name), ("home_url", home_url), ("published", published)):
+        if value is not None:
+            setattr(client, attribute, value)
+    if owner_changed:
+        client.user = owner
+    client.save()
+    log.debug("imported client updated client_id=%s", client.client_id)
+    return client
+
+
+def client_import_icon(*, client: Client, content) -> Client:
+    """Give the client the icon it had in 2019 (`content` already checked and re-encoded by image_normalize)."""
+    old = client.icon.name if client.icon else None
+    client.icon.save(content.name, content, save=False)
+    client.save(update_fields=["icon", "updated"])
+    if old:
+        client.icon.storage.delete(old)
+    return client
+
+
+def authorization_import(
+    *, user, client: Client, alias, name: str, share_avatar: bool, sub: str, created_at=None
+) -> Authorization:
+    """Bring a 2019 consent over with the subject the app stored (`str(client_user.id)`), so the app finds its user."""
+    authorization = Authorization.objects.create(
+        user=user, client=client, alias=alias, name=name, share_avatar=share_avatar, sub=sub, scope=LEGACY_SCOPE,
+    )
+    if created_at:
+        Authorization.objects.filter(pk=authorization.pk).update(created_at=created_at)
+    log.debug("authorization imported user_id=%s client_id=%s", user.pk, client.pk)
+    return authorization
+
+
+def authorization_import_update(*, authorization: Authorization, name: str | None = None, share_avatar: bool | None = None) -> Authorization:
+    """Take over the name and avatar choice that changed in 2019 since the last import."""
+    if name is not None:
+        authorization.name = name
+    if share_avatar is not None:
+        authorization.share_avatar = share_avatar
+    authorization.save(update_fields=["name", "share_avatar", "updated_at"])
+    return authorization

@@ -105,7 +105,7 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "accounts.hashers.LegacyBCryptPasswordHasher",  # `bcrypt$` hashes imported from 2019 (import_legacy)
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "oauth_provider.hashers.ClientSecretSHA256Hasher",  # client secrets only (OAUTH2_PROVIDER CLIENT_SECRET_HASHER)
 ]

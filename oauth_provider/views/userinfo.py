@@ -29,4 +29,7 @@ class UserInfoView(View):
         if row is None:
             return BearerTokenError("invalid_token", "The access token is invalid or expired.").response()
         identity = claims.Identity.from_userinfo_row(row)
-        return no_store(JsonResponse(claims.claims_build(identity=identity, scopes=row["scope"].split())))
+        data = claims.claims_build(identity=identity, scopes=row["scope"].split())
+        if request.resolver_match and request.resolver_match.url_name.endswith("-2019"):
+            data = {"id": data["sub"], **data}  # the 2019 user_info answered with `id`; apps may read it
+        return no_store(JsonResponse(data))

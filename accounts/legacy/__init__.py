@@ -1,0 +1,1 @@
+"""Moving a 2019 SimpleLogin database into this version (`manage.py import_legacy`)."""
