@@ -7,7 +7,16 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import router
 
 from accounts import services
-from accounts.models import Alias, AliasStats, ApiKey, DeletedAlias, PartnerApplication, ReverseAlias, User
+from accounts.models import (
+    Alias,
+    AliasStats,
+    ApiKey,
+    DeletedAlias,
+    LegacyRecord,
+    PartnerApplication,
+    ReverseAlias,
+    User,
+)
 from billing.models import Membership
 from oauth_provider.models import Authorization
 from oauth_provider.selectors import token_model_names
@@ -163,3 +172,21 @@ class PartnerApplicationAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"No account uses {', '.join(missing)}: ask them to sign up first.", messages.WARNING
             )
+
+
+@admin.register(LegacyRecord)
+class LegacyRecordAdmin(admin.ModelAdmin):
+    """What `import_legacy` brought over from 2019 (read-only: the importer keeps it)."""
+
+    list_display = ["table", "legacy_id", "target_id", "pending", "imported_at", "updated_at"]
+    list_filter = ["table", ("pending", admin.EmptyFieldListFilter)]
+    search_fields = ["=legacy_id", "=target_id", "pending"]
+    readonly_fields = [field.name for field in LegacyRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        """Rows come from the importer only."""
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        """Read-only: the importer decides what changed."""
+        return False

@@ -183,3 +183,14 @@ def test_rows_deleted_in_2019_after_an_import_are_reported_not_deleted_here(run_
     reason = "imported earlier, no longer in the 2019 database: kept here (delete it here if it should go)"
     assert report.tables["gen_email"].examples[("notes", reason)] == ["gen_email#2"]
     assert Alias.objects.filter(email="sleepy_owl@sl.local").exists()
+
+
+def test_operators_can_read_the_import_ledger_in_the_admin(client, django_user_model):
+    from accounts.models import LegacyRecord
+
+    admin = django_user_model.objects.create_superuser(email="root@example.com", password="x")
+    LegacyRecord.objects.create(table=LegacyRecord.Table.USERS, legacy_id=7, target_id=admin.pk, pending="avatar")
+    client.force_login(admin)
+    page = client.get("/admin/accounts/legacyrecord/?pending__isempty=0").content.decode()
+    assert "avatar" in page and ">7<" in page
+    assert client.get("/admin/accounts/legacyrecord/add/").status_code == 403
