@@ -185,6 +185,14 @@ class Validator(OAuth2Validator):
 
     # --- tokens ------------------------------------------------------------------------------------------
 
+    def validate_jwt_bearer_token(self, token, scopes, request):
+        """A JWT-looking bearer is looked up as an access token: id_tokens are never credentials (OIDC Core 2)."""
+        return self.validate_bearer_token(token, scopes, request)
+
+    def validate_id_token(self, token, scopes, request):
+        """DOT accepts an id_token as a bearer token here; ours identify, they do not authorize."""
+        return False
+
     def _load_access_token(self, token):
         """The token row by checksum, with its client and person, in one unordered query."""
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
