@@ -118,7 +118,7 @@ class Validator(OAuth2Validator):
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         """Valid once, for 60 s; a replay revokes every token the first exchange issued."""
         grant = self._grant(code, request)
-        if grant is None or grant.application_id != client.pk:
+        if grant is None or grant.application_id != client.pk or not grant.user.is_active:
             return False
         if grant.used_at is not None:
             services.code_replay_revoke(code=grant)
@@ -185,6 +185,15 @@ class Validator(OAuth2Validator):
 
     # --- tokens ------------------------------------------------------------------------------------------
 
+    def validate_bearer_token(self, token, scopes, request):
+        """DOT's check, and the person must still be active."""
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        if not request.user.is_active:
+            request.oauth2_error = {"error": "invalid_token", "error_description": "The access token is invalid."}
+            return False
+        return True
+
     def validate_jwt_bearer_token(self, token, scopes, request):
         """A JWT-looking bearer is looked up as an access token: id_tokens are never credentials (OIDC Core 2)."""
         return self.validate_bearer_token(token, scopes, request)
@@ -222,9 +231,11 @@ class Validator(OAuth2Validator):
         return request._sl_refresh_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        """DOT's rotation and family revocation on reuse, and the consent must still exist."""
-        return super().validate_refresh_token(refresh_token, client, request, *args, **kwargs) and (
-            self._authorization(request) is not None
+        """DOT's rotation and family revocation on reuse; the person must be active and the consent still exist."""
+        return (
+            super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+            and request.user.is_active
+            and self._authorization(request) is not None
         )
 
     def save_bearer_token(self, token, request, *args, **kwargs):
