@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from jwcrypto import jws, jwt
+from jwcrypto.common import JWException
 from oauth2_provider.models import get_access_token_model, get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
@@ -304,11 +305,15 @@ class Validator(OAuth2Validator):
         return signed.serialize()
 
     def _get_key_for_token(self, token):
-        """The published key named by the token's kid (current or retired)."""
-        unverified = jws.JWS()
-        unverified.deserialize(token)
-        header = unverified.jose_header or {}
-        payload = json.loads(unverified.objects["payload"].decode("utf-8"))
-        if "aud" not in payload:
+        """The published key named by the token's kid (current or retired); None for anything malformed."""
+        try:
+            unverified = jws.JWS()
+            unverified.deserialize(token)
+            header = unverified.jose_header
+            payload = json.loads(unverified.objects["payload"])
+        except (JWException, ValueError, TypeError, KeyError):  # not a JWS, not JSON, not UTF-8
             return None
-        return keys.key_for_kid(header.get("kid"))
+        if not isinstance(header, dict) or not isinstance(payload, dict) or "aud" not in payload:
+            return None
+        kid = header.get("kid")
+        return keys.key_for_kid(kid) if isinstance(kid, str) else None

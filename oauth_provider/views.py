@@ -15,7 +15,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from oauth2_provider import views as dot_views
-from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.exceptions import FatalClientError, InvalidOIDCClientError, OAuthToolkitError
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
@@ -341,6 +341,15 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
     template_name = "oauth_provider/logout_confirm.html"
     http_method_names = ["get", "post", "head", "options"]
     token_deletion_client_types = []  # DOT would revoke the person's tokens at every app; do_logout scopes it
+
+    def get_request_application(self, id_token, client_id):
+        """The client named by client_id, else the hint's; an unknown client_id is invalid_request (400)."""
+        if client_id:
+            client = selectors.client_get_by_client_id(client_id=client_id)
+            if client is None:
+                raise InvalidOIDCClientError()
+            return client
+        return id_token.application if id_token else None
 
     def do_logout(self, application=None, post_logout_redirect_uri=None, state=None, token_user=None):
         """Revoke the signed-in person's tokens at the app that asked only, then log out.
