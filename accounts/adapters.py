@@ -8,11 +8,13 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.services import user_onboard
+from accounts import selectors as account_selectors
+from accounts.services import email_claims_release, user_onboard
 
 
 def site_url(path: str) -> str:
@@ -61,12 +63,14 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_mail(template_prefix, email, context)
 
     def save_user(self, request, user, form, commit=True):
-        """Keep the name typed at sign-up and onboard the new person."""
+        """Release the address from unproven claims, keep the name typed at sign-up and onboard the new person."""
         user = super().save_user(request, user, form, commit=False)
         user.name = (form.cleaned_data.get("name") or user.name or "").strip()
         if commit:
-            user.save()
-            user_onboard(user=user)
+            with transaction.atomic():
+                email_claims_release(email=user.email)
+                user.save()
+                user_onboard(user=user)
         return user
 
 
@@ -79,6 +83,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return super().get_app(request, provider, client_id=client_id)
         except SocialApp.DoesNotExist:
             raise Http404("This log in provider is not enabled.") from None
+
+    def pre_social_login(self, request, sociallogin):
+        """A provider-verified address of a new person wins over sign-ups that never verified it."""
+        if sociallogin.is_existing:
+            return
+        for address in sociallogin.email_addresses:
+            if address.verified and not account_selectors.email_is_taken(email=address.email):
+                email_claims_release(email=address.email)
 
     def populate_user(self, request, sociallogin, data):
         """Fill our single `name` field from the provider's profile."""

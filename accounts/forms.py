@@ -1,17 +1,35 @@
-"""Forms for sign-up and the settings page."""
+"""Forms for sign-up, password reset and the settings page."""
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts import selectors
 
-class SignupForm(forms.Form):
-    """Extra sign-up field (allauth adds email and password)."""
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up with a name; an address that only unproven claims hold is free (the adapter releases it)."""
 
     name = forms.CharField(max_length=128, label="Name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
     field_order = ["email", "name", "password1", "password2"]
 
-    def signup(self, request, user):
-        """allauth hook; the adapter already stored the name."""
+    def validate_unique_email(self, value):
+        """allauth's check, except that unverified rows and never-used unverified accounts do not count."""
+        value = super().validate_unique_email(value)
+        if self.account_already_exists and not selectors.email_is_taken(email=value):
+            self.account_already_exists = False
+        return value
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """allauth's form, sending reset links only to people who verified the address."""
+
+    def clean_email(self):
+        """Keep the accounts for which this address is verified; others get allauth's unknown-account mail."""
+        email = super().clean_email()
+        verified = selectors.email_verified_user_ids(email=email)
+        self.users = [user for user in self.users if user.pk in verified]
+        return email
 
 
 class NameForm(forms.Form):

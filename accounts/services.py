@@ -6,10 +6,11 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from accounts import emails, wordlist
+from accounts import emails, selectors, wordlist
 from accounts.exceptions import (
     AliasError,
     AliasLimitReached,
@@ -77,6 +78,20 @@ def user_delete(*, user: User) -> None:
     if avatar:
         storage.delete(avatar)
     log.info("user deleted user_id=%s", user_id)
+
+
+def email_claims_release(*, email: str) -> None:
+    """A sign-up wins over claims nobody proved: other accounts' unverified rows and never-used unverified accounts."""
+    with transaction.atomic():
+        rows, _ = (
+            EmailAddress.objects.filter(email__iexact=email, verified=False)
+            .exclude(user__email__iexact=email).delete()
+        )
+        stale = list(selectors.user_list_unproven(email=email))
+        for user in stale:
+            user_delete(user=user)
+    if rows or stale:
+        log.info("unproven email claims released address_rows=%s accounts=%s", rows, len(stale))
 
 
 ALIAS_CREATE_ATTEMPTS = 10

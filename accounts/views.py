@@ -207,7 +207,9 @@ def resend_verification(request):
     """Send a new verification link; answers the same whether or not the address is known."""
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address = EmailAddress.objects.filter(email__iexact=form.cleaned_data["email"], verified=False).first()
+        email = form.cleaned_data["email"]
+        # only an account's own login address: never a row another account added for someone else's mailbox
+        address = EmailAddress.objects.filter(email__iexact=email, verified=False, user__email__iexact=email).first()
         if address is not None:
             send_verification_email_to_address(request, address)
         messages.info(request, "If an unverified account uses this address, a new verification link is on its way.")
