@@ -5,12 +5,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts import selectors
+from simplelogin.validators import single_line
 
 
 class SignupForm(allauth_forms.SignupForm):
     """allauth's sign-up with a name; an address that only unproven claims hold is free (the adapter releases it)."""
 
-    name = forms.CharField(max_length=128, label="Name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        max_length=128, label="Name", validators=[single_line], widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     field_order = ["email", "name", "password1", "password2"]
 
     def validate_unique_email(self, value):
@@ -35,7 +38,7 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
 class NameForm(forms.Form):
     """Change the name shown by default."""
 
-    name = forms.CharField(max_length=128, label="Name")
+    name = forms.CharField(max_length=128, label="Name", validators=[single_line])
 
 
 class AvatarForm(forms.Form):
@@ -73,6 +76,7 @@ class CustomAliasForm(forms.Form):
 
     prefix = forms.CharField(
         max_length=100,
+        validators=[single_line],
         label="Prefix",
         help_text="3 to 40 characters: letters a-z, digits, dot, underscore or hyphen. A short random suffix is added.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

@@ -2,11 +2,13 @@
 
 from django import forms
 
+from simplelogin.validators import single_line
+
 
 class ApiKeyForm(forms.Form):
     """Name a new personal API key."""
 
     name = forms.CharField(
-        max_length=64, label="Key name", help_text="What will use it, e.g. “backup script”.",
+        max_length=64, label="Key name", validators=[single_line], help_text="What will use it, e.g. “backup script”.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

@@ -118,7 +118,7 @@ def promo(request):
         return redirect("settings")
     form = PromoCodeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter a promo code.")
+        messages.error(request, " ".join(form.errors["code"]))
         return redirect("settings")
     try:
         membership = services.promo_redeem(user=request.user, code=form.cleaned_data["code"])

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from developer.services import ClientSettings
 from oauth_provider.models import Client, redirect_uri_problems
+from simplelogin.validators import single_line
 
 FLOW_FIELDS = ("allow_code_flow", "allow_implicit_flow", "allow_hybrid_flow")
 
@@ -30,7 +31,7 @@ def _uri_errors(uris: list[str]) -> list[ValidationError]:
 class ClientForm(forms.Form):
     """A client's settings; `creating` adds the public/confidential choice, editing adds publishing."""
 
-    name = forms.CharField(max_length=255, label="Name", help_text="Shown on the consent page.")
+    name = forms.CharField(max_length=255, label="Name", validators=[single_line], help_text="Shown on the consent page.")
     icon = forms.FileField(label="Icon", required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
     icon_remove = forms.BooleanField(label="Remove the icon", required=False)
     home_url = forms.URLField(max_length=1024, label="Home URL", required=False, assume_scheme="https")
@@ -183,7 +184,7 @@ class PartnerApplicationForm(forms.Form):
     """Apply to the partner programme (2019 fields)."""
 
     email = forms.EmailField(label="Email", max_length=254)
-    name = forms.CharField(label="Name", max_length=128)
+    name = forms.CharField(label="Name", max_length=128, validators=[single_line])
     website = forms.URLField(label="Website", max_length=1024, required=False, assume_scheme="https")
     additional_information = forms.CharField(
         label="More information", required=False, max_length=5000,
@@ -194,7 +195,7 @@ class PartnerApplicationForm(forms.Form):
 class PartnerCodeForm(forms.Form):
     """A partner code that makes the signed-in person a developer at once."""
 
-    code = forms.CharField(label="Partner code", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    code = forms.CharField(label="Partner code", max_length=100, validators=[single_line], widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
 class AuthorizationAliasForm(forms.Form):

@@ -190,16 +190,17 @@ def partner_code_redeem(*, user: User, code: str) -> User:
 def partner_application_submit(
     *, user: User | None, email: str, name: str, website: str = "", additional_information: str = ""
 ) -> PartnerApplication:
-    """Store an application to the partner programme and mail it to the support address."""
-    application = PartnerApplication.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        email=email.strip().lower(), name=name.strip(), website=website.strip(),
-        additional_information=additional_information.strip(),
-    )
-    try:
-        emails.send_partner_application(application=application)
-    except OSError:
-        log.exception("partner application mail failed application_id=%s", application.pk)
+    """Store an application to the partner programme and mail it to the support address (kept if mail is down)."""
+    with transaction.atomic():  # a mail that cannot even be built (e.g. a bad header) stores nothing
+        application = PartnerApplication.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            email=email.strip().lower(), name=name.strip(), website=website.strip(),
+            additional_information=additional_information.strip(),
+        )
+        try:
+            emails.send_partner_application(application=application)
+        except OSError:
+            log.exception("partner application mail failed application_id=%s", application.pk)
     log.info("partner application submitted application_id=%s user_id=%s", application.pk, application.user_id)
     return application
 
