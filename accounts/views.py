@@ -4,6 +4,7 @@ import logging
 
 from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -127,6 +128,9 @@ def alias_delete(request, alias_id: int):
 def alias_test_email(request, alias_id: int):
     """Send a test email to one alias."""
     alias = _alias_or_404(request, alias_id)
+    if not ratelimit.consume(request, action="alias_test_email", user=request.user):
+        messages.error(request, "Too many test emails. Please try again in an hour.")
+        return redirect("dashboard")
     try:
         services.alias_send_test_email(alias=alias)
     except OSError:

@@ -4,6 +4,7 @@ import functools
 import logging
 from urllib.parse import parse_qsl
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import alias_list
-from developer import playground, ratelimit, selectors, services
+from developer import playground, selectors, services
 from developer.exceptions import DeveloperError, PartnerCodeError, PlaygroundError
 from developer.forms import (
     AuthorizationAliasForm,
@@ -282,7 +283,7 @@ def partner(request):
     form = PartnerApplicationForm(request.POST)
     if not form.is_valid():
         return _partner_page(request, application_form=form, status=400)
-    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_APPLY, key=request.META.get("REMOTE_ADDR", "")):
+    if not ratelimit.consume(request, action="partner_apply"):
         return render(request, "429.html", status=429)
     services.partner_application_submit(user=request.user if request.user.is_authenticated else None, **form.cleaned_data)
     messages.success(request, "Thank you! Your application is sent; we will answer by email.")
@@ -294,7 +295,7 @@ def partner(request):
 def partner_code(request):
     """A valid partner code makes the person a developer at once."""
     form = PartnerCodeForm(request.POST)
-    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_CODE, key=str(request.user.pk)):
+    if not ratelimit.consume(request, action="partner_code", user=request.user):
         form.add_error(None, "Too many partner codes tried; please wait an hour or apply with the form.")
     elif form.is_valid():
         try:

@@ -147,6 +147,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
     "change_password": "5/m/user",
     "promo_code": "10/h/user",  # billing.views.promo: no guessing codes
+    "partner_apply": "5/h/ip",  # developer.views.partner: each application mails the support address
+    "partner_code": "10/h/user",  # developer.views.partner_code: no guessing codes
+    "alias_test_email": "10/h/user",  # accounts.views.alias_test_email: each one is a real outbound mail
 }
 ACCOUNT_RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
