@@ -311,7 +311,7 @@ class Validator(OAuth2Validator):
             unverified.deserialize(token)
             header = unverified.jose_header
             payload = json.loads(unverified.objects["payload"])
-        except (JWException, ValueError, TypeError, KeyError):  # not a JWS, not JSON, not UTF-8
+        except (JWException, ValueError, TypeError, KeyError, RecursionError):  # not a JWS, JSON or UTF-8
             return None
         if not isinstance(header, dict) or not isinstance(payload, dict) or "aud" not in payload:
             return None

@@ -89,6 +89,8 @@ MALFORMED_HINTS = {
     "payload aud not a string": _jws(RS256, b'{"aud":[[1]],"jti":1}'),
     "header 1": _jws(b"1", b'{"aud":"x"}'),
     "header not UTF-8": _jws(bytes([0xFF]), b'{"aud":"x"}'),
+    "payload nested deeply": _jws(RS256, b"[" * 5000),
+    "header nested deeply": _jws(b"[" * 5000, b'{"aud":"x"}'),
     "not base64": "!!!.???.***",
     "one part": "abc",
 }
