@@ -59,7 +59,10 @@ class AliasListView(GenericAPIView):
 
     @extend_schema(
         operation_id="aliases_list", summary="List aliases", tags=["aliases"],
-        parameters=[OpenApiParameter("search", str, description="Part of the address or the note.")],
+        parameters=[OpenApiParameter(
+            "search", str, description="Part of the address or the note (the first 100 characters count).",
+            pattern=r"^[^\u0000]*$",
+        )],
         responses={200: AliasSerializer(many=True), **error_responses(404)},
     )
     def get(self, request):
