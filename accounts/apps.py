@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     """People, their profile and their aliases."""
 
     name = "accounts"
+
+    def ready(self):
+        from simplelogin import checks  # noqa: F401  (registers the site's deployment checks)

@@ -95,6 +95,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", defa
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# gunicorn's worker count (the Dockerfile passes it on); more than one needs REDIS_URL (check simplelogin.W001).
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
