@@ -1,11 +1,11 @@
 """django-allauth adapters: what differs from allauth's defaults for SimpleLogin."""
 
-from allauth.account.adapter import DefaultAccountAdapter
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialApp
 from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction

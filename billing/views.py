@@ -1,4 +1,4 @@
-"""Pricing, Stripe Checkout and Customer Portal redirects, plan changes, promo codes, the Stripe webhook (thin views)."""
+"""Pricing, Checkout and Customer Portal redirects, plan changes, promo codes and the Stripe webhook (thin views)."""
 
 import json
 import logging

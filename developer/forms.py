@@ -31,7 +31,9 @@ def _uri_errors(uris: list[str]) -> list[ValidationError]:
 class ClientForm(forms.Form):
     """A client's settings; `creating` adds the public/confidential choice, editing adds publishing."""
 
-    name = forms.CharField(max_length=255, label="Name", validators=[single_line], help_text="Shown on the consent page.")
+    name = forms.CharField(
+        max_length=255, label="Name", validators=[single_line], help_text="Shown on the consent page.",
+    )
     icon = forms.FileField(label="Icon", required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
     icon_remove = forms.BooleanField(label="Remove the icon", required=False)
     home_url = forms.URLField(max_length=1024, label="Home URL", required=False, assume_scheme="https")
@@ -195,7 +197,10 @@ class PartnerApplicationForm(forms.Form):
 class PartnerCodeForm(forms.Form):
     """A partner code that makes the signed-in person a developer at once."""
 
-    code = forms.CharField(label="Partner code", max_length=100, validators=[single_line], widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    code = forms.CharField(
+        label="Partner code", max_length=100, validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class AuthorizationAliasForm(forms.Form):

@@ -196,7 +196,7 @@ class Validator(OAuth2Validator):
         return True
 
     def validate_jwt_bearer_token(self, token, scopes, request):
-        """A JWT-looking bearer is looked up as an access token: id_tokens are never credentials (OIDC Core 2)."""
+        """A JWT-looking bearer is looked up as an access token like any other: an id_token is never a credential."""
         return self.validate_bearer_token(token, scopes, request)
 
     def validate_id_token(self, token, scopes, request):

@@ -231,10 +231,10 @@ def _personal_pages(user):
 
 def test_pages_with_personal_data_are_never_stored_in_a_cache(client, user, signing_key_dir):
     client.force_login(user)
-    for path in _personal_pages(user):
-        response = client.get(path)
-        assert response.status_code == 200, path
-        assert "no-store" in response["Cache-Control"], path
+    for url in _personal_pages(user):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
 
 
 def test_api_answers_are_never_stored_in_a_cache(user):
@@ -244,8 +244,8 @@ def test_api_answers_are_never_stored_in_a_cache(user):
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_create(user=user, name='k')[1]}")
-    for path in ("/api/v1/me", "/api/v1/aliases", "/api/v1/apps"):
-        assert "no-store" in api.get(path)["Cache-Control"], path
+    for url in ("/api/v1/me", "/api/v1/aliases", "/api/v1/apps"):
+        assert "no-store" in api.get(url)["Cache-Control"], url
 
 
 def test_public_documents_keep_their_own_caching(client, user, signing_key_dir):
