@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PORT=7777
+    PORT=7777 \
+    WEB_CONCURRENCY=2
 
 WORKDIR /app
 RUN groupadd --system simplelogin && useradd --system --gid simplelogin --home-dir /app simplelogin
@@ -20,4 +21,4 @@ EXPOSE 7777
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"7777\")}/health', timeout=4)"
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
-CMD ["sh", "-c", "exec gunicorn simplelogin.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]
+CMD ["sh", "-c", "exec gunicorn simplelogin.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY} --access-logfile -"]

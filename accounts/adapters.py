@@ -1,18 +1,29 @@
 """django-allauth adapters: what differs from allauth's defaults for SimpleLogin."""
 
+from types import SimpleNamespace
+from urllib.parse import quote, urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.services import user_onboard
+from accounts import selectors as account_selectors
+from accounts.services import email_claims_release, user_onboard
+
+
+def site_url(path: str) -> str:
+    """An absolute link on this site, built from URL: never from the Host header of the request at hand."""
+    return f"{settings.URL}{path}"
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Same-origin redirects only; every new person is onboarded (trial, first alias)."""
+    """Same-origin redirects only; links in mail from URL; every new person is onboarded (trial, first alias)."""
 
     def is_safe_url(self, url):
         """`next` may only point at this site (no open redirect)."""
@@ -28,13 +39,38 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ValidationError(f"Addresses on {settings.EMAIL_DOMAIN} are aliases; sign up with your real email.")
         return email
 
+    def get_reset_password_from_key_url(self, key):
+        """The link of the password-reset mail."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The link of the verification mail."""
+        return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email):
+        """The mail of a sign-up with a taken address (enumeration prevention), with links from URL."""
+        self.send_mail("account/email/account_already_exists", email, {
+            "signup_url": site_url(reverse("account_signup")),
+            "password_reset_url": site_url(reverse("account_reset_password")),
+        })
+
+    def send_mail(self, template_prefix, email, context):
+        """Every allauth mail names the site from URL; allauth builds its sign-up link from the request."""
+        context = {**context, "current_site": SimpleNamespace(name="SimpleLogin", domain=urlsplit(settings.URL).netloc)}
+        if "signup_url" in context:
+            context["signup_url"] = site_url(reverse("account_signup"))
+        super().send_mail(template_prefix, email, context)
+
     def save_user(self, request, user, form, commit=True):
-        """Keep the name typed at sign-up and onboard the new person."""
+        """Release the address from unproven claims, keep the name typed at sign-up and onboard the new person."""
         user = super().save_user(request, user, form, commit=False)
         user.name = (form.cleaned_data.get("name") or user.name or "").strip()
         if commit:
-            user.save()
-            user_onboard(user=user)
+            with transaction.atomic():
+                email_claims_release(email=user.email)
+                user.save()
+                user_onboard(user=user)
         return user
 
 
@@ -47,6 +83,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return super().get_app(request, provider, client_id=client_id)
         except SocialApp.DoesNotExist:
             raise Http404("This log in provider is not enabled.") from None
+
+    def pre_social_login(self, request, sociallogin):
+        """A provider-verified address of a new person wins over sign-ups that never verified it."""
+        if sociallogin.is_existing:
+            return
+        for address in sociallogin.email_addresses:
+            if address.verified and not account_selectors.email_is_taken(email=address.email):
+                email_claims_release(email=address.email)
 
     def populate_user(self, request, sociallogin, data):
         """Fill our single `name` field from the provider's profile."""

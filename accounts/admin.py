@@ -20,6 +20,7 @@ from accounts.models import (
 from billing.models import Membership
 from oauth_provider.models import Authorization
 from oauth_provider.selectors import token_model_names
+from oauth_provider.services import tokens_revoke_for_user
 
 
 class MembershipInline(admin.StackedInline):
@@ -59,6 +60,12 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="verified", boolean=True)
     def verified(self, obj):
         return any(address.verified for address in obj.emailaddress_set.all())
+
+    def save_model(self, request, obj, form, change):
+        """Unticking "active" also revokes every token the person's apps hold."""
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            tokens_revoke_for_user(user_id=obj.pk)
 
     def save_related(self, request, form, formsets, change):
         """A person added in the admin is onboarded like one who signed up (trial, first alias)."""

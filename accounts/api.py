@@ -1,5 +1,6 @@
 """The JSON API of accounts: the person (`/api/v1/me`) and their aliases; thin over the same services as the pages."""
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -54,17 +55,48 @@ class AliasSerializer(serializers.ModelSerializer):
         return AliasAppSerializer(alias.authorizations.all(), many=True).data
 
 
+# What the schema promises is exactly what is accepted: dot-separated runs of letters, digits, _ and -.
+PREFIX = RegexValidator(
+    r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z", code="invalid_prefix",
+    message="Use letters, digits, underscore or hyphen, with single dots between them (no dot first or last).",
+)
+NO_NUL = RegexValidator(r"^[^\x00]*\Z", code="null_characters_not_allowed", message="Null characters are not allowed.")
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF's BooleanField would also take 0, 1, "yes", "off"…"""
+
+    def to_internal_value(self, data):
+        """The boolean itself; anything else is invalid."""
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF's CharField would also turn numbers into text."""
+
+    def to_internal_value(self, data):
+        """The string, checked as DRF checks it; anything else is invalid."""
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AliasCustomCreateSerializer(serializers.Serializer):
     """Input of a custom alias: the wished prefix (a random suffix is added)."""
 
-    prefix = serializers.CharField(max_length=100, trim_whitespace=True, help_text="3 to 40 of a-z 0-9 . _ -")
+    prefix = StrictCharField(
+        min_length=3, max_length=40, trim_whitespace=False, validators=[PREFIX],
+        help_text="3 to 40 of A-Z a-z 0-9 . _ - (lowercased; no dot first, last or twice in a row).",
+    )
 
 
 class AliasUpdateSerializer(serializers.Serializer):
     """Input of a partial alias change; absent fields are left as they are."""
 
-    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False)
-    enabled = serializers.BooleanField(required=False, help_text="false stops forwarding mail to you.")
+    note = StrictCharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, validators=[NO_NUL])
+    enabled = StrictBooleanField(required=False, help_text="false stops forwarding mail to you.")
 
 
 def _alias_or_404(request, alias_id: int) -> Alias:
@@ -96,7 +128,10 @@ class AliasListView(GenericAPIView):
 
     @extend_schema(
         operation_id="aliases_list", summary="List aliases", tags=["aliases"],
-        parameters=[OpenApiParameter("search", str, description="Part of the address or the note.")],
+        parameters=[OpenApiParameter(
+            "search", str, description="Part of the address or the note (the first 100 characters count).",
+            pattern=r"^[^\u0000]*$",
+        )],
         responses={200: AliasSerializer(many=True), **error_responses(404)},
     )
     def get(self, request):

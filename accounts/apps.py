@@ -10,3 +10,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from simplelogin.api import schema  # noqa: F401  (registers the OpenAPI description of personal API keys)
+        from simplelogin import checks  # noqa: F401  (registers the site's deployment checks)

@@ -1,23 +1,44 @@
-"""Forms for sign-up and the settings page."""
+"""Forms for sign-up, password reset and the settings page."""
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts import selectors
+from simplelogin.validators import single_line
 
-class SignupForm(forms.Form):
-    """Extra sign-up field (allauth adds email and password)."""
 
-    name = forms.CharField(max_length=128, label="Name", widget=forms.TextInput(attrs={"autocomplete": "name"}))
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up with a name; an address that only unproven claims hold is free (the adapter releases it)."""
+
+    name = forms.CharField(
+        max_length=128, label="Name", validators=[single_line], widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     field_order = ["email", "name", "password1", "password2"]
 
-    def signup(self, request, user):
-        """allauth hook; the adapter already stored the name."""
+    def validate_unique_email(self, value):
+        """allauth's check, except that unverified rows and never-used unverified accounts do not count."""
+        value = super().validate_unique_email(value)
+        if self.account_already_exists and not selectors.email_is_taken(email=value):
+            self.account_already_exists = False
+        return value
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """allauth's form, sending reset links only to people who verified the address."""
+
+    def clean_email(self):
+        """Keep the accounts for which this address is verified; others get allauth's unknown-account mail."""
+        email = super().clean_email()
+        verified = selectors.email_verified_user_ids(email=email)
+        self.users = [user for user in self.users if user.pk in verified]
+        return email
 
 
 class NameForm(forms.Form):
     """Change the name shown by default."""
 
-    name = forms.CharField(max_length=128, label="Name")
+    name = forms.CharField(max_length=128, label="Name", validators=[single_line])
 
 
 class AvatarForm(forms.Form):
@@ -55,6 +76,7 @@ class CustomAliasForm(forms.Form):
 
     prefix = forms.CharField(
         max_length=100,
+        validators=[single_line],
         label="Prefix",
         help_text="3 to 40 characters: letters a-z, digits, dot, underscore or hyphen. A short random suffix is added.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -65,7 +87,7 @@ class ApiKeyForm(forms.Form):
     """Name a new personal API key."""
 
     name = forms.CharField(
-        max_length=64, label="Key name", help_text="What will use it, e.g. “backup script”.",
+        max_length=64, label="Key name", validators=[single_line], help_text="What will use it, e.g. “backup script”.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -74,7 +96,7 @@ class PartnerApplicationForm(forms.Form):
     """Apply to the partner programme (2019 fields)."""
 
     email = forms.EmailField(label="Email", max_length=254)
-    name = forms.CharField(label="Name", max_length=128)
+    name = forms.CharField(label="Name", max_length=128, validators=[single_line])
     website = forms.URLField(label="Website", max_length=1024, required=False, assume_scheme="https")
     additional_information = forms.CharField(
         label="More information", required=False, max_length=5000,
@@ -85,4 +107,7 @@ class PartnerApplicationForm(forms.Form):
 class PartnerCodeForm(forms.Form):
     """A partner code that makes the signed-in person a developer at once."""
 
-    code = forms.CharField(label="Partner code", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    code = forms.CharField(
+        label="Partner code", max_length=100, validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

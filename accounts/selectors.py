@@ -1,10 +1,32 @@
-"""Reads about a person's aliases."""
+"""Reads about people's addresses and their aliases."""
 
-from django.db.models import Q, QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Alias, ApiKey, User
 from accounts.services import KEY_PREFIX, api_key_hash
 from billing.selectors import membership_get, user_alias_quota, user_is_premium
+
+
+def user_list_unproven(*, email: str) -> QuerySet[User]:
+    """Sign-ups with this address never verified nor used: an unverified row only, no log in, not staff."""
+    addresses = EmailAddress.objects.filter(user=OuterRef("pk"))
+    return User.objects.filter(
+        Exists(addresses.filter(email__iexact=email, verified=False)),
+        email__iexact=email, last_login__isnull=True, is_staff=False, is_superuser=False,
+    ).exclude(Exists(addresses.filter(verified=True)))
+
+
+def email_is_taken(*, email: str) -> bool:
+    """True when someone proved this address (verified) or uses an account registered with it."""
+    if EmailAddress.objects.filter(email__iexact=email, verified=True).exists():
+        return True
+    return User.objects.filter(email__iexact=email).exclude(pk__in=user_list_unproven(email=email)).exists()
+
+
+def email_verified_user_ids(*, email: str) -> set[int]:
+    """The people for whom this address is verified (password resets go only there)."""
+    return set(EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True))
 
 
 def alias_list(*, user: User, search: str | None = None) -> QuerySet[Alias]:

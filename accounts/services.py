@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import emails, wordlist
+from accounts import emails, selectors, wordlist
 from accounts.exceptions import (
     AliasError,
     AliasLimitReached,
@@ -45,7 +45,8 @@ def user_onboard(*, user: User) -> None:
 
 def email_verification_resend(*, request, email: str) -> bool:
     """Mail a new verification link to an unverified address (at most once per 3 minutes); False when none went out."""
-    address = EmailAddress.objects.filter(email__iexact=email, verified=False).first()
+    # only an account's own login address: never a row another account added for someone else's mailbox
+    address = EmailAddress.objects.filter(email__iexact=email, verified=False, user__email__iexact=email).first()
     if address is None or not ratelimit.consume(request, action="confirm_email", key=address.email.lower()):
         return False
     address.send_confirmation(request)
@@ -95,6 +96,20 @@ def user_delete(*, user: User) -> None:
     if avatar:
         storage.delete(avatar)
     log.info("user deleted user_id=%s", user_id)
+
+
+def email_claims_release(*, email: str) -> None:
+    """A sign-up wins over claims nobody proved: other accounts' unverified rows and never-used unverified accounts."""
+    with transaction.atomic():
+        rows, _ = (
+            EmailAddress.objects.filter(email__iexact=email, verified=False)
+            .exclude(user__email__iexact=email).delete()
+        )
+        stale = list(selectors.user_list_unproven(email=email))
+        for user in stale:
+            user_delete(user=user)
+    if rows or stale:
+        log.info("unproven email claims released address_rows=%s accounts=%s", rows, len(stale))
 
 
 ALIAS_CREATE_ATTEMPTS = 10
@@ -278,16 +293,17 @@ def partner_code_redeem(*, user: User, code: str) -> User:
 def partner_application_submit(
     *, user: User | None, email: str, name: str, website: str = "", additional_information: str = ""
 ) -> PartnerApplication:
-    """Store an application to the partner programme and mail it to the support address."""
-    application = PartnerApplication.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        email=email.strip().lower(), name=name.strip(), website=website.strip(),
-        additional_information=additional_information.strip(),
-    )
-    try:
-        emails.send_partner_application(application=application)
-    except OSError:
-        log.exception("partner application mail failed application_id=%s", application.pk)
+    """Store an application to the partner programme and mail it to the support address (kept if mail is down)."""
+    with transaction.atomic():  # a mail that cannot even be built (e.g. a bad header) stores nothing
+        application = PartnerApplication.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            email=email.strip().lower(), name=name.strip(), website=website.strip(),
+            additional_information=additional_information.strip(),
+        )
+        try:
+            emails.send_partner_application(application=application)
+        except OSError:
+            log.exception("partner application mail failed application_id=%s", application.pk)
     log.info("partner application submitted application_id=%s user_id=%s", application.pk, application.user_id)
     return application
 

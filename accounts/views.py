@@ -2,6 +2,7 @@
 
 import logging
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import ratelimit, selectors, services
+from accounts import selectors, services
 from accounts.exceptions import AliasError, ApiKeyError, InvalidAliasPrefix, PartnerCodeError
 from accounts.forms import (
     ApiKeyForm,
@@ -135,6 +136,9 @@ def alias_delete(request, alias_id: int):
 def alias_test_email(request, alias_id: int):
     """Send a test email to one alias."""
     alias = _alias_or_404(request, alias_id)
+    if not ratelimit.consume(request, action="alias_test_email", user=request.user):
+        messages.error(request, "Too many test emails. Please try again in an hour.")
+        return redirect("dashboard")
     try:
         services.alias_send_test_email(alias=alias)
     except OSError:
@@ -276,7 +280,7 @@ def partner(request):
     form = PartnerApplicationForm(request.POST)
     if not form.is_valid():
         return _partner_page(request, application_form=form, status=400)
-    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_APPLY, key=request.META.get("REMOTE_ADDR", "")):
+    if not ratelimit.consume(request, action="partner_apply"):
         return render(request, "429.html", status=429)
     services.partner_application_submit(user=request.user if request.user.is_authenticated else None, **form.cleaned_data)
     messages.success(request, "Thank you! Your application is sent; we will answer by email.")
@@ -288,7 +292,7 @@ def partner(request):
 def partner_code(request):
     """A valid partner code makes the person a developer at once."""
     form = PartnerCodeForm(request.POST)
-    if not ratelimit.attempt_allowed(rule=ratelimit.PARTNER_CODE, key=str(request.user.pk)):
+    if not ratelimit.consume(request, action="partner_code", user=request.user):
         form.add_error(None, "Too many partner codes tried; please wait an hour or apply with the form.")
     elif form.is_valid():
         try:

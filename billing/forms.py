@@ -3,6 +3,7 @@
 from django import forms
 
 from billing.models import Plan
+from simplelogin.validators import single_line
 
 
 class CheckoutForm(forms.Form):
@@ -14,4 +15,7 @@ class CheckoutForm(forms.Form):
 class PromoCodeForm(forms.Form):
     """A promo code to redeem."""
 
-    code = forms.CharField(max_length=64, label="Promo code", widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    code = forms.CharField(
+        max_length=64, label="Promo code", validators=[single_line], error_messages={"required": "Enter a promo code."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,4 +1,4 @@
-"""Routes of billing, and dj-stripe's webhook endpoint (/stripe/webhook/<uuid>/)."""
+"""Routes of billing, and the Stripe webhook endpoint (/stripe/webhook/<uuid>/, named as dj-stripe names it)."""
 
 from django.urls import include, path
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("billing/reactivate", views.reactivate, name="billing_reactivate"),
     path("billing/portal", views.portal, name="billing_portal"),
     path("billing/promo", views.promo, name="billing_promo"),
-    path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    path("stripe/", include(([
+        path("webhook/<uuid:uuid>/", views.StripeWebhookView.as_view(), name="djstripe_webhook_by_uuid"),
+    ], "djstripe"))),
 ]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from jwcrypto import jws, jwt
+from jwcrypto.common import JWException
 from oauth2_provider.models import get_access_token_model, get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
@@ -83,7 +84,7 @@ class Validator(OAuth2Validator):
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         """Valid once, for 60 s; a replay revokes every token the first exchange issued."""
         grant = self._grant(code, request)
-        if grant is None or grant.application_id != client.pk:
+        if grant is None or grant.application_id != client.pk or not grant.user.is_active:
             return False
         if grant.used_at is not None:
             services.code_replay_revoke(code=grant)
@@ -150,6 +151,23 @@ class Validator(OAuth2Validator):
 
     # --- tokens ------------------------------------------------------------------------------------------
 
+    def validate_bearer_token(self, token, scopes, request):
+        """DOT's check, and the person must still be active."""
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        if not request.user.is_active:
+            request.oauth2_error = {"error": "invalid_token", "error_description": "The access token is invalid."}
+            return False
+        return True
+
+    def validate_jwt_bearer_token(self, token, scopes, request):
+        """A JWT-looking bearer is looked up as an access token like any other: an id_token is never a credential."""
+        return self.validate_bearer_token(token, scopes, request)
+
+    def validate_id_token(self, token, scopes, request):
+        """DOT accepts an id_token as a bearer token here; ours identify, they do not authorize."""
+        return False
+
     def _load_access_token(self, token):
         """The token row by checksum, with its client and person, in one unordered query."""
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -179,9 +197,11 @@ class Validator(OAuth2Validator):
         return request._sl_refresh_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        """DOT's rotation and family revocation on reuse, and the consent must still exist."""
-        return super().validate_refresh_token(refresh_token, client, request, *args, **kwargs) and (
-            self._authorization(request) is not None
+        """DOT's rotation and family revocation on reuse; the person must be active and the consent still exist."""
+        return (
+            super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+            and request.user.is_active
+            and self._authorization(request) is not None
         )
 
     def save_bearer_token(self, token, request, *args, **kwargs):
@@ -250,11 +270,15 @@ class Validator(OAuth2Validator):
         return signed.serialize()
 
     def _get_key_for_token(self, token):
-        """The published key named by the token's kid (current or retired)."""
-        unverified = jws.JWS()
-        unverified.deserialize(token)
-        header = unverified.jose_header or {}
-        payload = json.loads(unverified.objects["payload"].decode("utf-8"))
-        if "aud" not in payload:
+        """The published key named by the token's kid (current or retired); None for anything malformed."""
+        try:
+            unverified = jws.JWS()
+            unverified.deserialize(token)
+            header = unverified.jose_header
+            payload = json.loads(unverified.objects["payload"])
+        except (JWException, ValueError, TypeError, KeyError, RecursionError):  # not a JWS, JSON or UTF-8
             return None
-        return keys.key_for_kid(header.get("kid"))
+        if not isinstance(header, dict) or not isinstance(payload, dict) or "aud" not in payload:
+            return None
+        kid = header.get("kid")
+        return keys.key_for_kid(kid) if isinstance(kid, str) else None

@@ -40,18 +40,22 @@ def client_get_by_client_id(*, client_id: str) -> Client | None:
 
 
 def token_introspect(*, client: Client, token: str) -> dict:
-    """RFC 7662 answer about one of this client's tokens; another client's token is simply inactive."""
+    """RFC 7662 answer about one of this client's tokens; another client's token, or a deactivated person's, is inactive."""
     from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
     from oauth_provider.claims import issuer
 
     checksum = hashlib.sha256(token.encode()).hexdigest()
-    access = get_access_token_model().objects.filter(token_checksum=checksum, application=client).first()
+    access = (
+        get_access_token_model().objects.filter(token_checksum=checksum, application=client, user__is_active=True)
+        .first()
+    )
     if access is not None and not access.is_expired():
         found, token_type, exp, scope = access, "Bearer", int(access.expires.timestamp()), access.scope
     else:
         refresh = (
-            get_refresh_token_model().objects.filter(token_checksum=checksum, application=client, revoked__isnull=True)
+            get_refresh_token_model().objects
+            .filter(token_checksum=checksum, application=client, revoked__isnull=True, user__is_active=True)
             .select_related("access_token").first()
         )
         if refresh is None or refresh.access_token is None:
@@ -90,17 +94,18 @@ def _userinfo_sql() -> str:
         f" JOIN {table(Client)} c ON c.id = t.application_id"
         f" JOIN {table(Authorization)} a ON a.user_id = t.user_id AND a.client_id = t.application_id"
         f" LEFT JOIN {table(Alias)} al ON al.id = a.alias_id"
-        " WHERE t.token_checksum = %s AND t.expires > %s LIMIT 1"
+        " WHERE t.token_checksum = %s AND t.expires > %s AND u.is_active = %s LIMIT 1"
     )
 
 
 def userinfo_row(*, token: str) -> dict | None:
-    """What userinfo needs about a live access token and the consent behind it, in one flat query; else None."""
+    """What userinfo needs about a live access token of an active person and its consent, in one query; else None."""
     from django.utils import timezone
 
     checksum = hashlib.sha256(token.encode()).hexdigest()
     with connection.cursor() as cursor:
-        cursor.execute(_userinfo_sql(), [checksum, connection.ops.adapt_datetimefield_value(timezone.now())])
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(_userinfo_sql(), [checksum, now, True])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -99,6 +99,13 @@ def tokens_revoke_for_user_client(*, user_id: int, client_id: int) -> None:
     _tokens_delete(user_id=user_id, application_id=client_id)
 
 
+def tokens_revoke_for_user(*, user_id: int) -> None:
+    """Delete every code, access, refresh and id_token any client holds for the person (they were deactivated)."""
+    with transaction.atomic():
+        _tokens_delete(user_id=user_id)
+    log.info("tokens revoked for person user_id=%s", user_id)
+
+
 def client_revoke_all(*, client: Client) -> int:
     """Withdraw every consent given to the client and delete every token it holds; returns the people affected."""
     with transaction.atomic():

@@ -1,6 +1,7 @@
 """Site-wide request guards."""
 
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
 
 from simplelogin.views import bad_request
 
@@ -35,3 +36,20 @@ class RejectNullCharactersMiddleware:
         if request.path.startswith(PROTOCOL_PREFIXES):
             return JsonResponse({"error": "invalid_request", "error_description": message}, status=400)
         return bad_request(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response whose view did not choose its own caching.
+
+    Pages show a person's aliases, apps, clients and consents: none may land in a browser or proxy cache. The few
+    public documents worth caching (discovery, JWKS) set their own header; static files never reach this.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "simplelogin.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +92,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", defa
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# gunicorn's worker count (the Dockerfile passes it on); more than one needs REDIS_URL (check simplelogin.W001).
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -124,7 +127,9 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "reset_password": "accounts.forms.ResetPasswordForm"}
+# One address per person: the login address is the forwarding mailbox (issue #14 adds changing it, verified first).
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -137,11 +142,14 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if URL_IS_HTTPS else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/h/key,10/d/key",  # at most 10 reset mails a day to one address
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/180s/key",
     "change_password": "5/m/user",
     "promo_code": "10/h/user",  # billing.views.promo: no guessing codes
+    "partner_apply": "5/h/ip",  # developer.views.partner: each application mails the support address
+    "partner_code": "10/h/user",  # developer.views.partner_code: no guessing codes
+    "alias_test_email": "10/h/user",  # accounts.views.alias_test_email: each one is a real outbound mail
 }
 ACCOUNT_RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
@@ -325,7 +333,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["simplelogin.api.throttling.ApiClientThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["simplelogin.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "simplelogin.api.pagination.AliasPagination",
     "EXCEPTION_HANDLER": "simplelogin.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -38,3 +38,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _check(env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_several_workers_without_a_shared_cache_get_a_warning_at_start():
+    result = _check(dict(PRODUCTION_ENV, WEB_CONCURRENCY="4", REDIS_URL=""))
+    assert result.returncode != 0
+    assert "simplelogin.W001" in result.stderr and "4 workers" in result.stderr and "REDIS_URL" in result.stderr
+
+
+def test_several_workers_with_redis_pass_the_check():
+    result = _check(dict(PRODUCTION_ENV, WEB_CONCURRENCY="4", REDIS_URL="redis://127.0.0.1:6379/0"))
+    assert result.returncode == 0, result.stdout + result.stderr
+

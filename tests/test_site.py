@@ -214,3 +214,40 @@ def test_a_person_added_in_the_admin_is_onboarded(client):
     person = User.objects.get(email="added@example.com")
     assert Membership.objects.get(user=person).plan == Plan.TRIAL
     assert Alias.objects.filter(user=person).count() == 1
+
+
+def _personal_pages(user):
+    """(path, client setup) for pages that show the person's data."""
+    from tests.factories import ClientFactory
+
+    user.is_developer = user.is_staff = user.is_superuser = True
+    user.save()
+    app = ClientFactory(user=user)
+    consent = f"/oauth2/authorize?client_id={app.client_id}&redirect_uri=https://app.example/callback" \
+              "&response_type=code&scope=openid&state=s"
+    return ["/dashboard/", "/settings/", "/apps/", "/developer/", f"/developer/clients/{app.client_id}/", consent,
+            "/accounts/password/change/", "/accounts/email/", "/admin/", "/admin/accounts/user/", "/pricing"]
+
+
+def test_pages_with_personal_data_are_never_stored_in_a_cache(client, user, signing_key_dir):
+    client.force_login(user)
+    for url in _personal_pages(user):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+
+
+def test_api_answers_are_never_stored_in_a_cache(user):
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_key_create
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_create(user=user, name='k')[1]}")
+    for url in ("/api/v1/me", "/api/v1/aliases", "/api/v1/apps"):
+        assert "no-store" in api.get(url)["Cache-Control"], url
+
+
+def test_public_documents_keep_their_own_caching(client, user, signing_key_dir):
+    client.force_login(user)
+    assert client.get("/.well-known/openid-configuration")["Cache-Control"] == "public, max-age=3600"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from oauth_provider.constants import RESPONSE_TYPE_FLOW, ResponseMode, ResponseType, Scope
 from oauth_provider.models import Client, redirect_uri_problems
 from oauth_provider.services import ClientSettings
+from simplelogin.validators import single_line
 
 FLOW_FIELDS = ("allow_code_flow", "allow_implicit_flow", "allow_hybrid_flow")
 
@@ -30,7 +31,9 @@ def _uri_errors(uris: list[str]) -> list[ValidationError]:
 class ClientForm(forms.Form):
     """A client's settings; `creating` adds the public/confidential choice, editing adds publishing."""
 
-    name = forms.CharField(max_length=255, label="Name", help_text="Shown on the consent page.")
+    name = forms.CharField(
+        max_length=255, label="Name", validators=[single_line], help_text="Shown on the consent page.",
+    )
     icon = forms.FileField(label="Icon", required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
     icon_remove = forms.BooleanField(label="Remove the icon", required=False)
     home_url = forms.URLField(max_length=1024, label="Home URL", required=False, assume_scheme="https")

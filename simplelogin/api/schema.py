@@ -54,7 +54,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "Invalid request (code validation_error names the fields).",
+    400: "Invalid request: validation_error names the fields, parse_error for a body that is not JSON, "
+    "invalid_request for a NUL character in any parameter.",
     401: "Missing, invalid or deleted credentials.",
     403: "Not allowed (e.g. insufficient_scope, alias_limit_reached).",
     404: "No such object for this person.",
@@ -64,7 +65,7 @@ ERROR_DESCRIPTIONS = {
     415: "Unsupported media type (send JSON).",
     429: "Too many requests; see the Retry-After header.",
 }
-COMMON_ERRORS = (401, 403, 405, 406, 429)
+COMMON_ERRORS = (400, 401, 403, 405, 406, 429)
 
 
 def error_responses(*statuses: int) -> dict:

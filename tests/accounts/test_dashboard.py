@@ -247,3 +247,12 @@ def test_dashboard_shows_mail_counts_per_alias(signed_in, user):
     page = signed_in.get(reverse("dashboard")).content.decode()
     assert "7 forwarded, 2 replied, 3 blocked" in page
     assert "0 forwarded, 0 replied, 0 blocked" in page
+
+
+def test_test_emails_are_rate_limited_per_person(signed_in, user, smtp_server):
+    alias, other = AliasFactory(user=user), AliasFactory(user=user)
+    for n in range(10):
+        signed_in.post(reverse("alias_test_email", args=[(alias if n % 2 else other).pk]))
+    response = signed_in.post(reverse("alias_test_email", args=[alias.pk]))
+    assert "Too many test emails. Please try again in an hour." in _messages(response)
+    assert len(smtp_server.messages) == 10

@@ -53,3 +53,16 @@ def test_password_resets_for_one_address_are_rate_limited(client, user, smtp_ser
     assert statuses[:5] == [302] * 5
     assert statuses[5] == 429
     assert len(smtp_server.messages) == 5
+
+
+def test_one_address_gets_at_most_ten_reset_mails_a_day(client, user, smtp_server, monkeypatch):
+    import time
+
+    real_time, offset = time.time, [0]
+    monkeypatch.setattr(time, "time", lambda: real_time() + offset[0])
+    statuses = []
+    for hour in (0, 2, 4):  # 5 an hour at most, and 10 a day
+        offset[0] = hour * 3600
+        statuses += [client.post("/accounts/password/reset/", {"email": user.email}).status_code for _ in range(5)]
+    assert statuses == [302] * 10 + [429] * 5
+    assert len(smtp_server.messages) == 10

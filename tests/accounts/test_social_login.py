@@ -61,3 +61,23 @@ def test_github_callback_with_forged_state_is_refused(client, settings):
     assert response.status_code == 401
     assert "Third-Party Login Failure" in response.content.decode()
     assert not User.objects.exists()
+
+
+@responses.activate
+def test_a_github_verified_address_wins_over_a_never_verified_sign_up(client, settings):
+    from tests.factories import UserFactory
+
+    settings.SOCIALACCOUNT_PROVIDERS = GITHUB
+    squatter = UserFactory(email="octo@example.com", verified=False)
+    state = parse_qs(urlsplit(client.post("/accounts/github/login/")["Location"]).query)["state"][0]
+    responses.post("https://github.com/login/oauth/access_token", json={"access_token": "gho_x", "token_type": "bearer"})
+    responses.get("https://api.github.com/user", json={"id": 4242, "login": "octo", "name": "Octo Cat", "email": None})
+    responses.get("https://api.github.com/user/emails",
+                  json=[{"email": "octo@example.com", "primary": True, "verified": True}])
+
+    response = client.get("/accounts/github/login/callback/", {"code": "abc", "state": state})
+
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    person = User.objects.get(email="octo@example.com")
+    assert person.pk != squatter.pk and person.name == "Octo Cat"
+    assert EmailAddress.objects.get(user=person).verified

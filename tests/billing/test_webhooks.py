@@ -4,6 +4,7 @@ import json
 import time
 from datetime import datetime, timezone as dt_timezone
 
+import pytest
 from djstripe.models import Event, WebhookEventTrigger
 
 from billing.models import Membership, Plan
@@ -92,3 +93,36 @@ def test_a_paid_invoice_of_an_unknown_customer_changes_nobody(user, fake_stripe,
     assert response.status_code == 200
     membership = Membership.objects.get(user=user)
     assert (membership.plan, membership.stripe_customer_id) == (Plan.TRIAL, "")
+
+
+def test_with_debug_on_a_self_chosen_secret_header_does_not_sign_events(user, settings, fake_stripe, client,
+                                                                      webhook_endpoint, subscribe):
+    session, sub = subscribe("yearly")
+    fake_stripe.subscription_end(sub["id"])
+    event = json.dumps(fake_stripe.event("customer.subscription.deleted", sub))
+    settings.DEBUG = True  # `make run` serves with DEBUG on
+
+    response = client.post(
+        f"/stripe/webhook/{webhook_endpoint.djstripe_uuid}/", data=event, content_type="application/json",
+        headers={"Stripe-Signature": signature_header(event, "whsec_attacker"), "X-Djstripe-Webhook-Secret": "whsec_attacker"},
+    )
+
+    assert response.status_code == 400
+    assert not Event.objects.filter(id=json.loads(event)["id"]).exists()
+    assert Membership.objects.get(user=user).expires_at is None
+
+
+def test_an_oversized_body_is_refused_before_anything_is_stored(client, webhook_endpoint):
+    body = json.dumps({"id": "evt_big", "livemode": False, "padding": "x" * (1024 * 1024)})
+    response = client.post(f"/stripe/webhook/{webhook_endpoint.djstripe_uuid}/", data=body,
+                           content_type="application/json", headers={"Stripe-Signature": "t=1,v1=00"})
+    assert response.status_code == 413
+    assert not WebhookEventTrigger.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[" * 20000, "{", "\ufeff[]", b"\xff\xfe"], ids=["deep nesting", "broken", "bom", "not utf-8"])
+def test_a_malformed_body_is_a_400_and_is_not_stored(client, webhook_endpoint, body):
+    response = client.post(f"/stripe/webhook/{webhook_endpoint.djstripe_uuid}/", data=body,
+                           content_type="application/json", headers={"Stripe-Signature": "t=1,v1=00"})
+    assert response.status_code == 400
+    assert not WebhookEventTrigger.objects.exists()

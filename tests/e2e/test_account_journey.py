@@ -7,7 +7,8 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_signup_verify_and_login_in_a_browser(live_server, page, smtp_server):
+def test_signup_verify_and_login_in_a_browser(live_server, page, smtp_server, settings):
+    settings.URL = live_server.url  # links in mail are built from URL
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Email").fill("journey@example.com")

@@ -65,3 +65,7 @@ def test_missing_token_is_invalid_request(client, app):
 
 def test_get_is_405(client):
     assert client.get("/oauth2/introspect").status_code == 405
+
+
+def test_an_id_token_is_inactive(client, app, tokens):
+    assert introspect(client, app, tokens["id_token"]).json() == {"active": False}

@@ -65,3 +65,57 @@ def test_a_stolen_hint_without_a_session_revokes_nothing(client, id_token, user,
     client.logout()
     assert client.get(f"/oauth2/end_session?{urlencode({'id_token_hint': id_token})}").status_code == 302
     assert set(AccessToken.objects.values_list("application_id", flat=True)) == {app.pk, other.pk}
+
+
+def _b64(raw: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+RS256 = b'{"alg":"RS256"}'
+
+
+def _jws(header: bytes, payload: bytes) -> str:
+    return f"{_b64(header)}.{_b64(payload)}.AAAA"
+
+
+MALFORMED_HINTS = {
+    "payload 1": _jws(RS256, b"1"),
+    "payload null": _jws(RS256, b"null"),
+    "payload true": _jws(RS256, b"true"),
+    "payload {": _jws(RS256, b"{"),
+    "payload not UTF-8": _jws(RS256, bytes([0xFF, 0xFE, 0x80])),
+    "payload aud not a string": _jws(RS256, b'{"aud":[[1]],"jti":1}'),
+    "header 1": _jws(b"1", b'{"aud":"x"}'),
+    "header not UTF-8": _jws(bytes([0xFF]), b'{"aud":"x"}'),
+    "payload nested deeply": _jws(RS256, b"[" * 5000),
+    "header nested deeply": _jws(b"[" * 5000, b'{"aud":"x"}'),
+    "not base64": "!!!.???.***",
+    "one part": "abc",
+}
+
+
+@pytest.mark.parametrize("hint", MALFORMED_HINTS.values(), ids=MALFORMED_HINTS.keys())
+@pytest.mark.parametrize("signed_in_or_not", ["signed in", "signed out"])
+def test_a_malformed_hint_is_a_400_error_page(client, user, hint, signed_in_or_not):
+    if signed_in_or_not == "signed in":
+        client.force_login(user)
+    response = client.get(f"/oauth2/end_session?{urlencode({'id_token_hint': hint})}")
+    assert response.status_code == 400
+    assert "This log-out request cannot continue" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [{"client_id": "nope"}, {"client_id": "nope", "post_logout_redirect_uri": "https://app.example/logged-out"}, {"client_id": "a\u00e9\U0001f600"}])
+def test_an_unknown_client_id_is_a_400_error_page(signed_in, query):
+    response = signed_in.get(f"/oauth2/end_session?{urlencode(query)}")
+    assert response.status_code == 400
+    assert "This log-out request cannot continue" in response.content.decode()
+    assert signed_in.get("/dashboard/").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize("data", [{"client_id": "nope"}, {"id_token_hint": MALFORMED_HINTS["payload null"]}])
+def test_a_bad_confirmation_post_is_a_400(signed_in, data):
+    response = signed_in.post("/oauth2/end_session", {**data, "allow": "true"})
+    assert response.status_code == 400
+    assert signed_in.get("/dashboard/").status_code == 200

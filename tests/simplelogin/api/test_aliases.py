@@ -24,6 +24,18 @@ def test_list_is_paginated_newest_first(api, user):
     assert api.get("/api/v1/aliases", {"page_size": 5}).json()["next"].endswith("page=2&page_size=5")
 
 
+@pytest.mark.parametrize("value", ["null", "", "0", "101", "-1", "2.5", "five", "\uff15"])
+def test_page_size_outside_1_to_100_is_a_400(api, value):
+    response = api.get("/api/v1/aliases", {"page_size": value})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page_size"
+
+
+@pytest.mark.parametrize("value", ["last", "0", "-1", "x"])
+def test_a_page_that_is_not_a_page_number_is_404(api, value):
+    assert api.get("/api/v1/aliases", {"page": value}).status_code == 404
+
+
 def test_page_past_the_end_is_404(api):
     response = api.get("/api/v1/aliases", {"page": 9})
     assert response.status_code == 404
@@ -80,10 +92,30 @@ def test_create_random_over_the_free_quota_is_403(settings, api_for):
 
 
 def test_create_custom_for_premium(api, user):
-    response = api.post("/api/v1/aliases/custom", {"prefix": "Café.Shop"}, format="json")
+    response = api.post("/api/v1/aliases/custom", {"prefix": "Cafe.Shop"}, format="json")
     assert response.status_code == 201
     assert response.json()["email"].startswith("cafe.shop.")
     assert Alias.objects.filter(user=user, email=response.json()["email"]).exists()
+
+
+@pytest.mark.parametrize("body", [{"prefix": 12345}, {"prefix": 1.5}, {"prefix": ["shop"]}, {"note": 5}])
+def test_text_fields_take_json_strings_only(api, user, body):
+    url = "/api/v1/aliases/custom" if "prefix" in body else f"/api/v1/aliases/{AliasFactory(user=user).pk}"
+    response = (api.post if "prefix" in body else api.patch)(url, body, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == next(iter(body))
+
+
+@pytest.mark.parametrize("prefix", ["0", "ab", "a" * 41, "Café", " shop", "shop\n", "sh op", ".shop", "sh..op"])
+def test_the_api_accepts_exactly_the_prefixes_its_schema_allows(api, user, prefix):
+    import re
+
+    schema = api.get("/api/schema/?format=json").json()["components"]["schemas"]["AliasCustomCreateRequest"]
+    rules = schema["properties"]["prefix"]
+    assert (rules["minLength"], rules["maxLength"]) == (3, 40)
+    assert not re.search(rules["pattern"].replace("$", r"\Z"), prefix) or not 3 <= len(prefix) <= 40
+    response = api.post("/api/v1/aliases/custom", {"prefix": prefix}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "prefix"
+    assert not Alias.objects.filter(user=user, email__startswith=prefix.strip().lower()).exists()
 
 
 def test_create_custom_on_free_plan_is_403(api_for):
@@ -154,11 +186,14 @@ def test_too_long_note_names_the_field(api, user):
     ]
 
 
-def test_wrong_type_names_the_field(api, user):
+@pytest.mark.parametrize("value", ["maybe", 0, 1, "false", "true", "off", None])
+def test_enabled_is_a_json_boolean_only(api, user, value):
     alias = AliasFactory(user=user)
-    response = api.patch(f"/api/v1/aliases/{alias.pk}", {"enabled": "maybe"}, format="json")
+    response = api.patch(f"/api/v1/aliases/{alias.pk}", {"enabled": value}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "enabled"
+    alias.refresh_from_db()
+    assert alias.enabled is True
 
 
 def test_body_that_is_not_json_is_a_clear_error(api, user):

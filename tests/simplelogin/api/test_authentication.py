@@ -135,3 +135,35 @@ def test_token_of_a_deactivated_person_is_refused(token_api, user):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_token"
+
+
+@pytest.fixture
+def id_token_for(signing_key_dir, client, user):
+    """An id_token from a real implicit sign-in (response_type=id_token: no access token is issued)."""
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from tests.factories import AuthorizationFactory, ClientFactory
+
+    def make(scope: str) -> str:
+        app = ClientFactory(allow_implicit_flow=True)
+        AuthorizationFactory(user=user, client=app, scope=scope)
+        client.force_login(user)
+        query = urlencode({"client_id": app.client_id, "redirect_uri": app.redirect_uris, "response_type": "id_token",
+                           "scope": scope, "nonce": "n", "state": "s"})
+        response = client.get(f"/oauth2/authorize?{query}")
+        fragment = parse_qs(urlsplit(response["Location"]).fragment)
+        assert "access_token" not in fragment
+        return fragment["id_token"][0]
+
+    return make
+
+
+def test_an_id_token_is_never_an_api_credential(id_token_for, user):
+    alias = AliasFactory(user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {id_token_for('openid aliases:read aliases:write')}")
+
+    assert api.get("/api/v1/me").status_code == 401
+    response = api.delete(f"/api/v1/aliases/{alias.pk}")
+    assert response.status_code == 401 and response.json()["code"] == "invalid_token"
+    assert user.aliases.filter(pk=alias.pk).exists()

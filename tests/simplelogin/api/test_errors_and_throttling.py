@@ -68,3 +68,16 @@ def test_unknown_api_path_is_json_404_for_writes_too(api):
     response = api.delete("/api/v1/aliases/-1")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("body", ["[" * 20000, '{"a":' * 20000, '{"prefix": ', b"\xff\xfe{}"],
+                         ids=["deep array", "deep object", "truncated", "not utf-8"])
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_a_body_that_does_not_parse_is_a_400_in_the_api_shape(api, user, body, method):
+    from tests.factories import AliasFactory
+
+    url = "/api/v1/aliases/custom" if method == "post" else f"/api/v1/aliases/{AliasFactory(user=user).pk}"
+    response = getattr(api, method)(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "parse_error" and response.json()["detail"]
