@@ -19,7 +19,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
     SECRET_KEY = "django-insecure-local-development-only"
 
-URL = env("URL", default="http://127.0.0.1:7777").rstrip("/")
+# The port `make run` (and the Docker image's gunicorn) listens on; URL follows it unless set.
+PORT = env.int("PORT", default=7777)
+URL = env("URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 _url = urlsplit(URL)
 URL_IS_HTTPS = _url.scheme == "https"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[_url.hostname or "127.0.0.1", "localhost", "127.0.0.1"])
@@ -91,6 +93,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait for the lock (timeout, seconds) instead of failing with "database is locked";
+    # IMMEDIATE takes the write lock at BEGIN, so a transaction never fails upgrading a read lock.
+    # WAL lets readers go on while one writer writes (a no-op for the suite's in-memory database).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -208,6 +220,10 @@ EMAIL_DOMAIN = env("EMAIL_DOMAIN", default="sl.local").lower()
 MAX_ALIASES_FREE_PLAN = env.int("MAX_ALIASES_FREE_PLAN", default=3)
 TRIAL_DAYS = env.int("TRIAL_DAYS", default=15)
 KEYS_DIR = env.path("KEYS_DIR", default=BASE_DIR / "keys")
+# Set (Fernet keys, comma-separated; the first encrypts): signing keys live in the database, encrypted with it,
+# shared by every instance. Unset: they are files in KEYS_DIR (one machine). See docs/operations.md.
+KEY_ENCRYPTION_KEY = env("KEY_ENCRYPTION_KEY", default="")
+SIGNING_KEY_REFRESH_SECONDS = env.int("SIGNING_KEY_REFRESH_SECONDS", default=5)
 
 # Security
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("USE_X_FORWARDED_PROTO", default=False) else None
@@ -304,6 +320,9 @@ CSRF_FAILURE_VIEW = "simplelogin.views.csrf_failure"
 
 # dj-stripe (billing); keys come from the environment, billing is off without them.
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+# dj-stripe's own history rebuilds SQLite tables ~520 times (minutes of CPU); this one squashed migration (which
+# `replaces` it, so databases migrated the long way stay valid) creates the same tables at once.
+MIGRATION_MODULES = {"djstripe": "billing.djstripe_migrations"}
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
 STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
