@@ -124,6 +124,7 @@ def signing_key_generate() -> tuple[str, bool]:
             _row_create(pem=pem, signs_from=long_ago + timedelta(seconds=offset))
         if not files:
             _row_create(pem=rsa_private_pem_generate(), signs_from=long_ago)
+    _cache["checked"] = 0.0
     return "the database" + (f" (imported from {settings.KEYS_DIR})" if files else ""), True
 
 
