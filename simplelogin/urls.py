@@ -9,6 +9,7 @@ from simplelogin import views
 handler400 = "simplelogin.views.bad_request"
 handler403 = "simplelogin.views.permission_denied"
 handler404 = "simplelogin.views.page_not_found"
+handler500 = "simplelogin.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
