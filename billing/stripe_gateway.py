@@ -3,6 +3,7 @@
 import logging
 
 import stripe
+from django.conf import settings
 from djstripe.settings import djstripe_settings
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def _client() -> stripe.StripeClient:
         stripe_version=djstripe_settings.STRIPE_API_VERSION,
         http_client=stripe.default_http_client,
         max_network_retries=2,
+        base_addresses={"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else {},
     )
 
 

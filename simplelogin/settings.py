@@ -335,6 +335,8 @@ STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
 STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
 STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# Where the Stripe API is reached (empty: Stripe's own; e.g. http://127.0.0.1:12111 for stripe-mock).
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Stripe price ids of the two premium plans (billing.plans); promo codes give one year of premium.
 STRIPE_PRICE_MONTHLY = env("STRIPE_PRICE_MONTHLY", default="")
 STRIPE_PRICE_YEARLY = env("STRIPE_PRICE_YEARLY", default="")
