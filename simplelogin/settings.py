@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "simplelogin.middleware.HealthCheckMiddleware",
+    "simplelogin.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -265,15 +266,46 @@ CORS_URLS_REGEX = r"^/(oauth2?/(token|user_?info|me|introspect|revoke)|\.well-kn
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 
+# One JSON object per line in production (LOG_FORMAT=json, the default with DEBUG off), readable lines in development.
+LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "simplelogin.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # oauthlib logs tokens and secrets at DEBUG: never below INFO, whatever LOG_LEVEL says.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}, "oauthlib": {"level": "INFO"}},
+    # oauthlib logs tokens and secrets at DEBUG: never below INFO, whatever LOG_LEVEL says. django.server repeats
+    # the request line (with its query string) under runserver; simplelogin.request writes it once, without.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
+        "oauthlib": {"level": "INFO"},
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# Prometheus metrics at /metrics (django-prometheus), off by default. With several gunicorn workers set
+# PROMETHEUS_MULTIPROC_DIR to an empty folder so the workers' counts add up; METRICS_TOKEN requires a bearer token.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 # django-oauth-toolkit (the OpenID Connect provider); the swapped Application model is set from the first migration.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth_provider.Client"

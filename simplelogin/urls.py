@@ -23,6 +23,9 @@ urlpatterns = [
     path("", include("developer.urls")),
 ]
 
+if settings.METRICS_ENABLED:
+    urlpatterns += [path("metrics", views.metrics, name="metrics")]
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", views.media),

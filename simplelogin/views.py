@@ -68,6 +68,21 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus metrics (METRICS_ENABLED); with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    import hmac
+
+    from django_prometheus.exports import ExportToDjangoView
+
+    if settings.METRICS_TOKEN:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not hmac.compare_digest(given.encode(), settings.METRICS_TOKEN.encode()):
+            return HttpResponse("A bearer token is required.\n", status=401, headers={"WWW-Authenticate": "Bearer"})
+    return ExportToDjangoView(request)
+
+
 @require_GET
 def media(request, path):
     """Uploads on local disk (avatars, client icons); S3 serves them itself when configured."""
