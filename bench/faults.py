@@ -27,9 +27,9 @@ REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::
 
 def report(title: str, rows: list[tuple[str, bool, str]]) -> bool:
     """Print a scenario's checks; True when all passed."""
-    print(f"\n{title}\n{'check':<44}{'result':<8}detail")
+    print(f"\n{title}\n{'check':<48}{'result':<8}detail")
     for name, ok, detail in rows:
-        print(f"{name:<44}{'ok' if ok else 'FAILED':<8}{detail}")
+        print(f"{name:<48}{'ok' if ok else 'FAILED':<8}{detail}")
     return all(ok for _, ok, _ in rows)
 
 
