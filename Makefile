@@ -37,11 +37,13 @@ install-dev: $(DEV_STAMP)
 .env:
 	cp .env.example .env
 
+# One Python process for the three set-up commands (each Django start-up costs seconds); runserver checks the site.
+SETUP := from django.core.management import call_command as run; run("migrate", interactive=False); \
+	run("generate_signing_key"); run("seed_demo")
+
 run: install .env
-	@echo "== migrating the database"
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py generate_signing_key
-	$(BIN)/python manage.py seed_demo
+	@echo "== migrating the database, signing key, demo data"
+	DJANGO_SETTINGS_MODULE=simplelogin.settings $(BIN)/python -c 'import django; django.setup(); $(SETUP)'
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
