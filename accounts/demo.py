@@ -52,3 +52,18 @@ def demo_client_seed() -> str:
         )
     return (f"{'created' if created else 'exists '}  demo client client_id={DEMO_CLIENT_ID} "
             f"client_secret={DEMO_CLIENT_SECRET} redirect_uri={DEMO_REDIRECT_URI}")
+
+
+def demo_links() -> list[str]:
+    """Where to go once `make run` serves: the site, the admin and the demo client's sign-in link."""
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+
+    query = urlencode({"client_id": DEMO_CLIENT_ID, "redirect_uri": DEMO_REDIRECT_URI, "response_type": "code",
+                       "scope": "openid email profile", "state": "demo"})
+    return [
+        f"Site:         {settings.URL}/",
+        f"Admin:        {settings.URL}/admin/",
+        f"Demo client:  {settings.URL}/oauth2/authorize?{query}",
+    ]

@@ -4,6 +4,7 @@ import logging
 
 import stripe
 from djstripe.enums import SessionMode
+from django.conf import settings
 from djstripe.settings import djstripe_settings
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ def _client() -> stripe.StripeClient:
         stripe_version=djstripe_settings.STRIPE_API_VERSION,
         http_client=stripe.default_http_client,
         max_network_retries=2,
+        base_addresses={"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else {},
     )
 
 

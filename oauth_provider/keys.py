@@ -1,33 +1,52 @@
 """The one module that reads and writes the RSA keys that sign id_tokens.
 
-KEYS_DIR/jwtRS256.key signs; rotated-out keys live in KEYS_DIR/retired/ and stay published in the
-JWKS until every id_token they signed has expired. The `kid` is the RFC 7638 SHA-256 thumbprint.
+Two stores; KEY_ENCRYPTION_KEY chooses:
+- set: the database (`SigningKey` rows, private keys encrypted with Fernet under KEY_ENCRYPTION_KEY), shared by
+  every instance. A process re-reads the short list of kids at most every SIGNING_KEY_REFRESH_SECONDS; a rotated-in
+  key is published at once and signs only after twice that, so every instance publishes it before any signs with it.
+- unset: files. KEYS_DIR/jwtRS256.key signs; rotated-out keys live in KEYS_DIR/retired/ and stay published.
+
+Retired keys stay in the JWKS until every id_token they signed has expired. The `kid` is the RFC 7638 SHA-256
+thumbprint.
 """
 
 import json
 import os
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
 from jwcrypto import jwk
 
 PRIMARY_KEY_NAME = "jwtRS256.key"
 RETIRED_DIR_NAME = "retired"
 
-_cache: dict = {"fingerprint": None, "signing": None, "public": {}, "jwks": None}
+_cache: dict = {"fingerprint": None, "signing": None, "public": {}, "jwks": None, "checked": 0.0, "until": None}
+
+
+class SigningKeyMissing(Exception):
+    """There is no signing key where the settings say (a wrong KEYS_DIR, or an empty database)."""
+
+
+def keys_in_database() -> bool:
+    """Whether the keys live in the database (KEY_ENCRYPTION_KEY is set) rather than in KEYS_DIR."""
+    return bool(settings.KEY_ENCRYPTION_KEY)
 
 
 def signing_key_path() -> Path:
-    """Where the current signing key lives (KEYS_DIR/jwtRS256.key)."""
+    """Where the current signing key lives in the file store (KEYS_DIR/jwtRS256.key)."""
     return Path(settings.KEYS_DIR) / PRIMARY_KEY_NAME
 
 
 def retired_dir() -> Path:
-    """Where rotated-out keys are kept while their tokens may still be verified."""
+    """Where the file store keeps rotated-out keys while their tokens may still be verified."""
     return Path(settings.KEYS_DIR) / RETIRED_DIR_NAME
 
 
@@ -50,13 +69,63 @@ def pem_write_private(*, path: Path, pem: bytes) -> None:
     os.chmod(path, 0o600)
 
 
-def signing_key_generate() -> tuple[Path, bool]:
-    """Create the signing key unless one exists; returns its path and whether it was created."""
-    path = signing_key_path()
-    if path.exists():
-        return path, False
-    pem_write_private(path=path, pem=rsa_private_pem_generate())
-    return path, True
+def _fernet() -> MultiFernet:
+    """The first KEY_ENCRYPTION_KEY encrypts; every one listed decrypts (so the KEK can be rotated)."""
+    try:
+        return MultiFernet([Fernet(key.strip()) for key in settings.KEY_ENCRYPTION_KEY.split(",") if key.strip()])
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "KEY_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64-encoded bytes), comma-separated."
+        ) from error
+
+
+def _decrypt(row) -> bytes:
+    try:
+        return _fernet().decrypt(row.private_key_encrypted.encode())
+    except InvalidToken as error:
+        raise ImproperlyConfigured(f"KEY_ENCRYPTION_KEY does not decrypt signing key kid={row.kid}.") from error
+
+
+def _row_create(*, pem: bytes, signs_from: datetime):
+    from oauth_provider.models import SigningKey
+
+    kid = jwk.JWK.from_pem(pem).thumbprint()
+    encrypted = _fernet().encrypt(pem).decode()
+    row, _ = SigningKey.objects.get_or_create(
+        kid=kid, defaults={"private_key_encrypted": encrypted, "signs_from": signs_from}
+    )
+    return row
+
+
+def _file_pems() -> list[tuple[Path, bytes]]:
+    paths = [signing_key_path(), *_retired_paths()]
+    return [(path, path.read_bytes()) for path in paths if path.exists()]
+
+
+def signing_key_generate() -> tuple[str, bool]:
+    """Create the signing key unless one exists; returns where it is and whether it was created.
+
+    With the database store, keys already in KEYS_DIR are imported (same kids, so issued id_tokens stay valid).
+    """
+    if not keys_in_database():
+        path = signing_key_path()
+        if path.exists():
+            return str(path), False
+        pem_write_private(path=path, pem=rsa_private_pem_generate())
+        return str(path), True
+    from oauth_provider.models import SigningKey
+
+    with transaction.atomic():
+        if SigningKey.objects.select_for_update().exists():
+            return "the database", False
+        long_ago = timezone.now() - timedelta(days=1)
+        files = _file_pems()
+        for offset, (_path, pem) in enumerate(reversed(files)):  # retired first, the primary signs (latest)
+            _row_create(pem=pem, signs_from=long_ago + timedelta(seconds=offset))
+        if not files:
+            _row_create(pem=rsa_private_pem_generate(), signs_from=long_ago)
+    _cache["checked"] = 0.0
+    return "the database" + (f" (imported from {settings.KEYS_DIR})" if files else ""), True
 
 
 def _retired_paths() -> list[Path]:
@@ -66,31 +135,59 @@ def _retired_paths() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix == ".key")
 
 
-def _fingerprint() -> tuple:
-    paths = [signing_key_path(), *_retired_paths()]
-    return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
-
-
-def _load() -> dict:
-    """Read the keys from disk when the files changed since the last call (cheap stat otherwise)."""
-    fingerprint = _fingerprint()
-    if fingerprint == _cache["fingerprint"]:
-        return _cache
-    primary = signing_key_path()
-    if not primary.exists():
-        raise ImproperlyConfigured(f"No signing key at {primary}: run `python manage.py generate_signing_key`.")
-    signing = jwk.JWK.from_pem(primary.read_bytes())
+def _publish(signing: jwk.JWK, others: list[jwk.JWK], until: datetime | None, fingerprint) -> dict:
     public = {signing.thumbprint(): signing}
-    for path in _retired_paths():
-        key = jwk.JWK.from_pem(path.read_bytes())
+    for key in others:
         public.setdefault(key.thumbprint(), key)
     keys = []
     for kid, key in public.items():
         data = json.loads(key.export_public())
         data.update({"kid": kid, "alg": "RS256", "use": "sig"})
         keys.append(data)
-    _cache.update({"fingerprint": fingerprint, "signing": signing, "public": public, "jwks": {"keys": keys}})
+    _cache.update({"fingerprint": fingerprint, "signing": signing, "public": public, "jwks": {"keys": keys},
+                   "until": until})
     return _cache
+
+
+def _load_files() -> dict:
+    """Read the keys from disk when the files changed since the last call (cheap stat otherwise)."""
+    paths = [signing_key_path(), *_retired_paths()]
+    fingerprint = ("files", tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists()))
+    if fingerprint == _cache["fingerprint"]:
+        return _cache
+    primary = signing_key_path()
+    if not primary.exists():
+        raise ImproperlyConfigured(f"No signing key at {primary}: run `python manage.py generate_signing_key`.")
+    others = [jwk.JWK.from_pem(path.read_bytes()) for path in _retired_paths()]
+    return _publish(jwk.JWK.from_pem(primary.read_bytes()), others, None, fingerprint)
+
+
+def _load_database() -> dict:
+    """The database's keys, re-checked (one small query) at most every SIGNING_KEY_REFRESH_SECONDS."""
+    from oauth_provider.models import SigningKey
+
+    now = time.monotonic()
+    settled = _cache["until"] is None or timezone.now() < _cache["until"]
+    loaded = bool(_cache["fingerprint"]) and _cache["fingerprint"][0] == "database"
+    if loaded and settled and now - _cache["checked"] < settings.SIGNING_KEY_REFRESH_SECONDS:
+        return _cache
+    fingerprint = ("database", tuple(SigningKey.objects.order_by("signs_from").values_list("kid", "signs_from")))
+    _cache["checked"] = now
+    if fingerprint == _cache["fingerprint"] and settled:
+        return _cache
+    rows = list(SigningKey.objects.order_by("signs_from"))
+    current = timezone.now()
+    started = [row for row in rows if row.signs_from <= current]
+    if not started:
+        raise ImproperlyConfigured("No signing key in the database: run `python manage.py generate_signing_key`.")
+    upcoming = [row.signs_from for row in rows if row.signs_from > current]
+    keys = {row.kid: jwk.JWK.from_pem(_decrypt(row)) for row in rows}
+    others = [keys[row.kid] for row in rows if row is not started[-1]]
+    return _publish(keys[started[-1].kid], others, min(upcoming, default=None), fingerprint)
+
+
+def _load() -> dict:
+    return _load_database() if keys_in_database() else _load_files()
 
 
 def signing_key() -> jwk.JWK:
@@ -104,35 +201,57 @@ def signing_kid() -> str:
 
 
 def key_for_kid(kid: str | None) -> jwk.JWK | None:
-    """A published key by its `kid` (current or retired), or None."""
+    """A published key by its `kid` (current, upcoming or retired), or None."""
     if not kid:
         return None
     return _load()["public"].get(kid)
 
 
 def jwks() -> dict:
-    """The JSON Web Key Set: public parts of the current and retired keys."""
+    """The JSON Web Key Set: public parts of the current, upcoming and retired keys."""
     return _load()["jwks"]
 
 
-def signing_key_rotate(*, keep_seconds: int, now: float | None = None) -> tuple[str, str | None, list[Path]]:
-    """Retire the current key (still published), write a new one, drop retired keys older than keep_seconds.
+def signing_key_rotate(*, keep_seconds: int, now: float | None = None) -> tuple[str, str | None, list[str], float]:
+    """Retire the current key (still published), add a new one, drop keys retired more than keep_seconds ago.
 
-    Returns (new kid, old kid or None, removed paths).
+    Returns (new kid, old kid, removed keys, seconds until the new key signs). Raises SigningKeyMissing when
+    there is no current key: a rotation never silently starts a fresh key set (a wrong KEYS_DIR, say).
     """
     now = time.time() if now is None else now
+    if keys_in_database():
+        return _rotate_database(keep_seconds=keep_seconds, now=now)
     primary = signing_key_path()
-    old_kid = None
-    if primary.exists():
-        old_kid = jwk.JWK.from_pem(primary.read_bytes()).thumbprint()
-        retired = retired_dir() / f"{int(now)}-{old_kid}.key"
-        retired.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(primary, retired)
-        os.utime(retired, (now, now))
+    if not primary.exists():
+        raise SigningKeyMissing(f"No signing key at {primary}: check KEYS_DIR (or run generate_signing_key first).")
+    old_kid = jwk.JWK.from_pem(primary.read_bytes()).thumbprint()
+    retired = retired_dir() / f"{int(now)}-{old_kid}.key"
+    retired.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(primary, retired)
+    os.utime(retired, (now, now))
     pem_write_private(path=primary, pem=rsa_private_pem_generate())
     removed = []
     for path in _retired_paths():
         if path.stat().st_mtime < now - keep_seconds:
             path.unlink()
-            removed.append(path)
-    return signing_kid(), old_kid, removed
+            removed.append(path.name)
+    return signing_kid(), old_kid, removed, 0.0
+
+
+def _rotate_database(*, keep_seconds: int, now: float) -> tuple[str, str | None, list[str], float]:
+    from oauth_provider.models import SigningKey
+
+    moment = datetime.fromtimestamp(now, tz=UTC)
+    delay = 2 * settings.SIGNING_KEY_REFRESH_SECONDS
+    with transaction.atomic():
+        rows = list(SigningKey.objects.select_for_update().order_by("signs_from"))
+        started = [row for row in rows if row.signs_from <= moment]
+        if not started:
+            raise SigningKeyMissing("No signing key in the database: run generate_signing_key first.")
+        new = _row_create(pem=rsa_private_pem_generate(), signs_from=moment + timedelta(seconds=delay))
+        SigningKey.objects.filter(retired_at__isnull=True).exclude(pk=new.pk).update(retired_at=new.signs_from)
+        expired = SigningKey.objects.filter(retired_at__lt=moment - timedelta(seconds=keep_seconds))
+        removed = list(expired.values_list("kid", flat=True))
+        expired.delete()
+    _cache["checked"] = 0.0
+    return new.kid, started[-1].kid, removed, float(delay)

@@ -149,3 +149,22 @@ class Authorization(models.Model):
     def covers(self, scopes) -> bool:
         """Whether the person already granted every one of these scopes."""
         return set(scopes) <= set(self.scope.split())
+
+
+class SigningKey(models.Model):
+    """An RSA key that signs id_tokens, kept in the database when KEY_ENCRYPTION_KEY is set (oauth_provider.keys).
+
+    Every instance publishes every row; the one with the latest `signs_from` in the past signs.
+    """
+
+    kid = models.CharField(max_length=64, unique=True, help_text="RFC 7638 SHA-256 thumbprint.")
+    private_key_encrypted = models.TextField(help_text="PKCS#8 PEM encrypted with KEY_ENCRYPTION_KEY (Fernet).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    signs_from = models.DateTimeField(help_text="When it starts signing: after every instance has published it.")
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="When a newer key took over signing.")
+
+    class Meta:
+        ordering = ["signs_from"]
+
+    def __str__(self):
+        return self.kid

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 
-from simplelogin.views import bad_request
+from simplelogin.views import bad_request, health
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 PROTOCOL_PREFIXES = ("/oauth/", "/oauth2/", "/.well-known/", "/jwks")
@@ -36,6 +36,21 @@ class RejectNullCharactersMiddleware:
         if request.path.startswith(PROTOCOL_PREFIXES):
             return JsonResponse({"error": "invalid_request", "error_description": message}, status=400)
         return bad_request(request)
+
+
+class HealthCheckMiddleware:
+    """Answer /health before the Host and https checks, so probes work behind any ALLOWED_HOSTS and TLS proxy.
+
+    It reveals only whether the database answers; nothing it returns depends on the Host header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/health":
+            return health(request)
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:

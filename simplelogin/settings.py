@@ -19,7 +19,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
     SECRET_KEY = "django-insecure-local-development-only"
 
-URL = env("URL", default="http://127.0.0.1:7777").rstrip("/")
+# The port `make run` (and the Docker image's gunicorn) listens on; URL follows it unless set.
+PORT = env.int("PORT", default=7777)
+URL = env("URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 _url = urlsplit(URL)
 URL_IS_HTTPS = _url.scheme == "https"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[_url.hostname or "127.0.0.1", "localhost", "127.0.0.1"])
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "simplelogin.middleware.HealthCheckMiddleware",
+    "simplelogin.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "simplelogin.middleware.NoStoreMiddleware",
@@ -89,13 +93,29 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait for the lock (timeout, seconds) instead of failing with "database is locked";
+    # IMMEDIATE takes the write lock at BEGIN, so a transaction never fails upgrading a read lock.
+    # WAL lets readers go on while one writer writes (a no-op for the suite's in-memory database).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 # gunicorn's worker count (the Dockerfile passes it on); more than one needs REDIS_URL (check simplelogin.W001).
 WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "simplelogin.cache.FallbackRedisCache",  # process memory while Redis is down
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -213,6 +233,10 @@ EMAIL_DOMAIN = env("EMAIL_DOMAIN", default="sl.local").lower()
 MAX_ALIASES_FREE_PLAN = env.int("MAX_ALIASES_FREE_PLAN", default=3)
 TRIAL_DAYS = env.int("TRIAL_DAYS", default=15)
 KEYS_DIR = env.path("KEYS_DIR", default=BASE_DIR / "keys")
+# Set (Fernet keys, comma-separated; the first encrypts): signing keys live in the database, encrypted with it,
+# shared by every instance. Unset: they are files in KEYS_DIR (one machine). See docs/operations.md.
+KEY_ENCRYPTION_KEY = env("KEY_ENCRYPTION_KEY", default="")
+SIGNING_KEY_REFRESH_SECONDS = env.int("SIGNING_KEY_REFRESH_SECONDS", default=5)
 
 # Security
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("USE_X_FORWARDED_PROTO", default=False) else None
@@ -247,15 +271,46 @@ CORS_URLS_REGEX = r"^/(oauth2?/(token|user_?info|me|introspect|revoke)|\.well-kn
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 
+# One JSON object per line in production (LOG_FORMAT=json, the default with DEBUG off), readable lines in development.
+LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "simplelogin.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # oauthlib logs tokens and secrets at DEBUG: never below INFO, whatever LOG_LEVEL says.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}, "oauthlib": {"level": "INFO"}},
+    # oauthlib logs tokens and secrets at DEBUG: never below INFO, whatever LOG_LEVEL says. django.server repeats
+    # the request line (with its query string) under runserver; simplelogin.request writes it once, without.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
+        "oauthlib": {"level": "INFO"},
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# Prometheus metrics at /metrics (django-prometheus), off by default. With several gunicorn workers set
+# PROMETHEUS_MULTIPROC_DIR to an empty folder so the workers' counts add up; METRICS_TOKEN requires a bearer token.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 # django-oauth-toolkit (the OpenID Connect provider); the swapped Application model is set from the first migration.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth_provider.Client"
@@ -303,11 +358,16 @@ CSRF_FAILURE_VIEW = "simplelogin.views.csrf_failure"
 
 # dj-stripe (billing); keys come from the environment, billing is off without them.
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+# dj-stripe's own history rebuilds SQLite tables ~520 times (minutes of CPU); this one squashed migration (which
+# `replaces` it, so databases migrated the long way stay valid) creates the same tables at once.
+MIGRATION_MODULES = {"djstripe": "billing.djstripe_migrations"}
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
 STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
 STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# Where the Stripe API is reached (empty: Stripe's own; e.g. http://127.0.0.1:12111 for stripe-mock).
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # Stripe price ids of the two premium plans (billing.plans); promo codes give one year of premium.
 STRIPE_PRICE_MONTHLY = env("STRIPE_PRICE_MONTHLY", default="")
 STRIPE_PRICE_YEARLY = env("STRIPE_PRICE_YEARLY", default="")

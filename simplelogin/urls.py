@@ -9,6 +9,7 @@ from simplelogin import views
 handler400 = "simplelogin.views.bad_request"
 handler403 = "simplelogin.views.permission_denied"
 handler404 = "simplelogin.views.page_not_found"
+handler500 = "simplelogin.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("", include("simplelogin.api.urls")),
     path("", include("oauth_provider.console.urls")),
 ]
+
+if settings.METRICS_ENABLED:
+    urlpatterns += [path("metrics", views.metrics, name="metrics")]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [

@@ -1,9 +1,12 @@
 """Site-wide views: the home redirect, health check and error pages."""
 
+import sys
+
 from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -43,9 +46,41 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def server_error(request):
+    """500 in the site's look; 503 with Retry-After while the database cannot be reached (it is a fault of ours
+    that passes: clients and browsers retry)."""
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, (OperationalError, InterfaceError)) or (
+        isinstance(error, DatabaseError) and not connection.is_usable()
+    )
+    status = 503 if unavailable else 500
+    if request.path.startswith(("/oauth/", "/oauth2/", "/.well-known/", "/jwks", "/api/")):
+        response = JsonResponse({"error": "temporarily_unavailable" if unavailable else "server_error"}, status=status)
+    else:  # no context processors: they may need the database that just failed
+        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+    if unavailable:
+        response["Retry-After"] = "5"
+    return response
+
+
 def csrf_failure(request, reason=""):
     """403 for a form posted without a valid CSRF token."""
     return render(request, "403_csrf.html", status=403)
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus metrics (METRICS_ENABLED); with METRICS_TOKEN set, only for `Authorization: Bearer <token>`."""
+    import hmac
+
+    from django_prometheus.exports import ExportToDjangoView
+
+    if settings.METRICS_TOKEN:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not hmac.compare_digest(given.encode(), settings.METRICS_TOKEN.encode()):
+            return HttpResponse("A bearer token is required.\n", status=401, headers={"WWW-Authenticate": "Bearer"})
+    return ExportToDjangoView(request)
 
 
 @require_GET

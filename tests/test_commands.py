@@ -5,6 +5,7 @@ import stat
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.models import User
 
@@ -24,8 +25,32 @@ def test_generate_signing_key_writes_a_private_rsa_2048_key_once(settings, tmp_p
     assert "already exists" in capsys.readouterr().out
 
 
+@pytest.fixture
+def debug(settings):
+    """seed_demo runs only in development."""
+    settings.DEBUG = True
+
+
 @pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_prints_credentials(client, capsys):
+def test_seed_demo_refuses_with_debug_off_and_creates_nobody(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG=true"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_the_site_admin_and_demo_client_urls(debug, settings, capsys):
+    settings.URL = "http://127.0.0.1:8123"
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Site:         http://127.0.0.1:8123/" in out
+    assert "Admin:        http://127.0.0.1:8123/admin/" in out
+    assert "http://127.0.0.1:8123/oauth2/authorize?client_id=demo-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A7000" in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_credentials(debug, client, capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out
@@ -38,7 +63,7 @@ def test_seed_demo_is_idempotent_and_prints_credentials(client, capsys):
 
 
 @pytest.mark.django_db
-def test_seed_demo_prints_a_demo_client_secret_that_works_on_every_run(capsys):
+def test_seed_demo_prints_a_demo_client_secret_that_works_on_every_run(debug, capsys):
     from django.contrib.auth.hashers import check_password
 
     from oauth_provider.models import Client

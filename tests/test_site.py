@@ -19,10 +19,16 @@ def _boom(request):
     raise RuntimeError("kaboom")
 
 
-urlpatterns = [path("boom/", _boom), *site_urls]
+def _database_down(request):
+    raise OperationalError("could not connect to server: Connection refused")
+
+
+urlpatterns = [path("boom/", _boom), path("db-down/", _database_down), path("oauth2/db-down", _database_down),
+               *site_urls]
 handler400 = "simplelogin.views.bad_request"
 handler403 = "simplelogin.views.permission_denied"
 handler404 = "simplelogin.views.page_not_found"
+handler500 = "simplelogin.views.server_error"
 
 
 def test_health_ok(client):
@@ -55,8 +61,26 @@ def test_500_page_in_site_look_without_stack_trace(settings):
     assert "kaboom" not in body and "Traceback" not in body
 
 
+def test_health_answers_behind_https_and_any_allowed_hosts(client, settings):
+    settings.ALLOWED_HOSTS = ["login.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/health", HTTP_HOST="10.0.3.7:7777")  # a container probe: plain http, any Host
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.3.7:7777").status_code == 400
+
+
+def test_database_down_is_a_503_with_retry_after_not_a_500(settings):
+    settings.ROOT_URLCONF = "tests.test_site"
+    client = Client(raise_request_exception=False)
+    page = client.get("/db-down/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert "cannot reach its database" in page.content.decode() and "Connection refused" not in page.content.decode()
+    protocol = client.get("/oauth2/db-down")
+    assert protocol.status_code == 503 and protocol.json() == {"error": "temporarily_unavailable"}
+
+
 def test_400_page_for_disallowed_host(client):
-    response = client.get("/health", HTTP_HOST="evil.example")
+    response = client.get("/accounts/login/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "400 · Bad request" in response.content.decode()
 

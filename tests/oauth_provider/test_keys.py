@@ -6,7 +6,9 @@ import os
 import time
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from jwcrypto import jwk, jwt
 
 from oauth_provider import keys
@@ -72,3 +74,10 @@ def test_keys_are_private_files(signing_key_dir):
 
 def kids_from_module():
     return [k["kid"] for k in keys.jwks()["keys"]]
+
+
+def test_rotation_with_a_wrong_keys_dir_refuses_instead_of_starting_a_fresh_key(settings, tmp_path):
+    settings.KEYS_DIR = tmp_path / "typo"
+    with pytest.raises(CommandError, match="No signing key at .*typo.*check KEYS_DIR"):
+        call_command("rotate_signing_key", stdout=StringIO())
+    assert not (tmp_path / "typo").exists()

@@ -1,10 +1,11 @@
 """Run the SMTP server that forwards alias mail (Postfix relays @EMAIL_DOMAIN to it)."""
 
 import asyncio
+import errno
 import logging
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.forwarding.handler import serve
 
@@ -25,5 +26,11 @@ class Command(BaseCommand):
             self.stdout.write(f"mail handler listening on {sockname[0]}:{sockname[1]} for @{settings.EMAIL_DOMAIN}")
             self.stdout.flush()
 
-        asyncio.run(serve(host=host, port=port, ready=ready))
+        try:
+            asyncio.run(serve(host=host, port=port, ready=ready))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(f"{host}:{port} is already in use: stop what listens there, or set "
+                                   "MAIL_HANDLER_PORT (or --port).") from None
+            raise CommandError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         self.stdout.write("mail handler stopped")

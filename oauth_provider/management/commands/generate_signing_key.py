@@ -8,11 +8,12 @@ from oauth_provider.keys import signing_key_generate
 class Command(BaseCommand):
     """`python manage.py generate_signing_key`"""
 
-    help = "Write an RSA-2048 private key to KEYS_DIR/jwtRS256.key (mode 0600) unless one exists."
+    help = ("Create the signing key unless one exists: KEYS_DIR/jwtRS256.key (mode 0600), or a database row "
+            "encrypted with KEY_ENCRYPTION_KEY (importing the keys of KEYS_DIR when there are any).")
 
     def handle(self, *args, **options):
-        path, created = signing_key_generate()
+        where, created = signing_key_generate()
         if created:
-            self.stdout.write(self.style.SUCCESS(f"Signing key written to {path}"))
+            self.stdout.write(self.style.SUCCESS(f"Signing key written to {where}"))
         else:
-            self.stdout.write(f"Signing key already exists at {path}; left unchanged.")
+            self.stdout.write(f"Signing key already exists in {where}; left unchanged.")

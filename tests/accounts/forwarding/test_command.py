@@ -32,3 +32,21 @@ def test_command_serves_smtp_until_sigterm():
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_taken_port_is_a_one_line_error_without_traceback():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, str(MANAGE), "run_mail_handler", "--host", "127.0.0.1", "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"CommandError: 127.0.0.1:{port} is already in use: stop what listens there, or set MAIL_HANDLER_PORT (or --port)."
+    )
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,55 @@
+"""Request ids and the one log line per request (JSON in production: LOG_FORMAT)."""
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+from django.utils.functional import empty
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+log = logging.getLogger("simplelogin.request")
+
+
+class RequestIdFilter(logging.Filter):
+    """Put the current request's id on every log record written while it is handled."""
+
+    def filter(self, record):
+        record.request_id = request_id_var.get()
+        return True
+
+
+def _user_id(request):
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", empty)  # never load the user only to log it
+    return wrapped.pk if wrapped is not empty and getattr(wrapped, "is_authenticated", False) else None
+
+
+class RequestLogMiddleware:
+    """One line per request: method, path (never the query string: it can carry codes and tokens), status, time.
+
+    The id is the proxy's X-Request-ID when it looks like one, else a new one; it is sent back in the response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            log.info(
+                "request", extra={
+                    "method": request.method, "path": request.path, "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1), "user_id": _user_id(request),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)

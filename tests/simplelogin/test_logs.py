@@ -1,0 +1,75 @@
+"""One JSON log line per request with a request id and no query string; Prometheus metrics only when enabled."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db
+
+
+def _request_records(caplog):
+    return [r for r in caplog.records if r.name == "simplelogin.request"]
+
+
+def test_each_request_logs_one_line_with_its_id_and_without_the_query_string(client, caplog):
+    with caplog.at_level(logging.INFO, logger="simplelogin.request"):
+        response = client.get("/accounts/login/?next=/settings/&token=s3cr3t-value")
+    (record,) = _request_records(caplog)
+    assert (record.method, record.path, record.status) == ("GET", "/accounts/login/", 200)
+    assert record.request_id == response["X-Request-ID"] and len(record.request_id) == 32
+    assert "s3cr3t-value" not in str(record.__dict__)
+
+
+def test_the_proxys_request_id_is_kept_and_a_bogus_one_replaced(client, caplog):
+    with caplog.at_level(logging.INFO, logger="simplelogin.request"):
+        kept = client.get("/accounts/login/", HTTP_X_REQUEST_ID="nginx-4f2a9c1e")
+        replaced = client.get("/accounts/login/", HTTP_X_REQUEST_ID="bad id\nforged: line")
+    assert kept["X-Request-ID"] == "nginx-4f2a9c1e"
+    assert replaced["X-Request-ID"] != "bad id\nforged: line" and "\n" not in replaced["X-Request-ID"]
+    assert [r.request_id for r in _request_records(caplog)] == [kept["X-Request-ID"], replaced["X-Request-ID"]]
+
+
+def test_signed_in_requests_log_the_user_id(signed_in, user, caplog):
+    with caplog.at_level(logging.INFO, logger="simplelogin.request"):
+        signed_in.get("/dashboard/")
+    assert _request_records(caplog)[-1].user_id == user.pk
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "LOG_FORMAT"}
+    environment.update(DEBUG="false", SECRET_KEY="logs-test-" + "x" * 40, URL="http://testserver",
+                       DATABASE_URL="sqlite://:memory:", DJANGO_SETTINGS_MODULE="simplelogin.settings", **env)
+    prelude = "import django; django.setup(); from django.test import Client; c = Client(); "
+    return subprocess.run([sys.executable, "-c", prelude + code], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_logs_are_json_lines_with_the_request_id():
+    result = _run("r = c.get('/.well-known/openid-configuration?access_token=s3cr3t'); print(r['X-Request-ID'])")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    (line,) = [entry for entry in lines if entry["logger"] == "simplelogin.request"]
+    assert line["request_id"] == result.stdout.strip()
+    assert (line["level"], line["message"], line["path"], line["status"]) == (
+        "INFO", "request", "/.well-known/openid-configuration", 200)
+    assert "time" in line and "s3cr3t" not in result.stderr
+
+
+def test_metrics_are_off_by_default(client):
+    assert client.get("/metrics").status_code == 404
+
+
+def test_metrics_when_enabled_count_requests_and_honour_the_token():
+    code = ("c.get('/health'); print(c.get('/metrics').status_code); "
+            "r = c.get('/metrics', headers={'Authorization': 'Bearer t0ken'}); print(r.status_code); "
+            "print(int('django_http_requests_total_by_method_total{method=\"GET\"}' in r.content.decode()))")
+    result = _run(code, METRICS_ENABLED="true", METRICS_TOKEN="t0ken")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["401", "200", "1"]
