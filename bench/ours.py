@@ -1,0 +1,169 @@
+"""Our side of the bench, run as a child process with the server's environment (one Django database per process).
+
+python bench/ours.py setup         migrate a fresh database, create the signing key, a person, a confidential client
+                                   and its consent; print the client as one JSON line
+python bench/ours.py mint          read "COUNT PATH" lines on stdin, store COUNT single-use codes, write them to PATH
+python bench/ours.py load-tokens N bulk-insert N access tokens and N refresh tokens (PostgreSQL, INSERT … SELECT)
+python bench/ours.py users N HASH  create N activated people bench-login-<i>@example.com whose password hash is HASH
+"""
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import sys
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIRECT_URI = "https://bench.example.com/callback"
+CODE_VERIFIER = "bench-code-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"
+SCOPE = "openid email profile"
+BENCH_EMAIL = "bench@example.com"
+
+
+def database_reset(database_url: str) -> None:
+    """Drop and create the PostgreSQL database, or delete the SQLite file."""
+    parts = urlsplit(database_url)
+    if parts.scheme.startswith("sqlite"):
+        path = Path(parts.path[1:] if parts.path.startswith("//") else parts.path)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg2
+
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(database_url.split("?", 1)[0].rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def setup() -> dict:
+    """A fresh database with one person, one confidential client and the person's consent to it."""
+    from django.core.management import call_command
+
+    from accounts.models import Alias, User
+    from oauth_provider.models import Authorization
+    from oauth_provider.services import client_create
+
+    database_reset(os.environ["DATABASE_URL"])
+    call_command("migrate", verbosity=0)
+    call_command("generate_signing_key", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)  # as the Dockerfile does; error pages need it
+    user = User.objects.create_user(email=BENCH_EMAIL, password=secrets.token_urlsafe(16), name="Bench Person")
+    alias = Alias.objects.create(user=user, email="bench_alias@sl.local")
+    client, secret = client_create(name="Bench", redirect_uris=[REDIRECT_URI])
+    Authorization.objects.create(user=user, client=client, alias=alias, name="Bench Person", scope=SCOPE)
+    basic = "Basic " + base64.b64encode(f"{quote(client.client_id)}:{quote(secret)}".encode()).decode()
+    return {"client_id": client.client_id, "client_secret": secret, "basic": basic, "redirect_uri": REDIRECT_URI,
+            "code_verifier": CODE_VERIFIER}
+
+
+def codes_mint(*, count: int) -> list[str]:
+    """COUNT codes for the bench client, as the authorization endpoint stores them (PKCE S256, nonce, auth_time)."""
+    from django.utils import timezone
+    from oauth2_provider.models import get_grant_model
+
+    from accounts.models import User
+    from oauth_provider.models import Client
+
+    grant_model = get_grant_model()
+    user = User.objects.get(email=BENCH_EMAIL)
+    client = Client.objects.get(name="Bench")
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(CODE_VERIFIER.encode()).digest()).rstrip(b"=").decode()
+    now = timezone.now()
+    codes = [secrets.token_urlsafe(30) for _ in range(count)]
+    grant_model.objects.bulk_create(
+        (grant_model(user=user, application=client, code=code, expires=now + timedelta(hours=2),
+                     redirect_uri=REDIRECT_URI, scope=SCOPE, nonce="n-" + code[:8], auth_time=now, claims="{}",
+                     code_challenge=challenge, code_challenge_method="S256") for code in codes),
+        batch_size=2000,
+    )
+    return codes
+
+
+def tokens_load(*, count: int, users: int = 1000) -> None:
+    """COUNT access tokens and COUNT refresh tokens spread over USERS people, built inside PostgreSQL."""
+    from django.db import connection
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    from accounts.models import User
+    from oauth_provider.models import Client
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("load-tokens needs PostgreSQL")
+    client = Client.objects.get(name="Bench")
+    User.objects.bulk_create([User(email=f"bulk-{i}@example.com", name=f"Bulk {i}", password="!")
+                              for i in range(users)], batch_size=1000)
+    ids = list(User.objects.filter(email__startswith="bulk-").order_by("id").values_list("id", flat=True))
+    access, refresh = get_access_token_model()._meta.db_table, get_refresh_token_model()._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, count, 100_000):
+            stop = min(count, start + 100_000)
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {access}")
+            floor = cursor.fetchone()[0]
+            # Expiries spread from 7 days ago to 1 hour ahead: most are stale, as between cleartokens runs.
+            cursor.execute(
+                f"INSERT INTO {access} (token, token_checksum, user_id, application_id, expires, scope, created, updated)"
+                " SELECT '', encode(sha256(('bench-at-' || g)::bytea), 'hex'), (%s::bigint[])[1 + g %% %s], %s,"
+                " now() - interval '7 days' + (g %% 10080) * interval '1 minute' + interval '1 hour',"
+                " %s, now(), now() FROM generate_series(%s, %s) g",
+                [ids, len(ids), client.pk, SCOPE, start, stop - 1],
+            )
+            cursor.execute(
+                f"INSERT INTO {refresh} (token, token_checksum, access_token_id, user_id, application_id, created,"
+                " updated, token_family) SELECT '', encode(sha256(('bench-rt-' || t.id)::bytea), 'hex'), t.id,"
+                f" t.user_id, t.application_id, now(), now(), gen_random_uuid() FROM {access} t WHERE t.id > %s",
+                [floor],
+            )
+            print(f"{stop} access + refresh tokens stored", file=sys.stderr, flush=True)
+    connection.cursor().execute(f"VACUUM ANALYZE {access}")
+    connection.cursor().execute(f"VACUUM ANALYZE {refresh}")
+
+
+def users_create(*, count: int, password_hash: str) -> None:
+    """COUNT activated people with a verified email, all with the given password hash (hashing once is enough)."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    people = User.objects.bulk_create(
+        [User(email=f"bench-login-{i}@example.com", name=f"Login {i}", password=password_hash) for i in range(count)],
+        batch_size=1000,
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=person, email=person.email, verified=True, primary=True) for person in people],
+        batch_size=1000,
+    )
+
+
+def main() -> None:
+    """Dispatch one command (see the module docstring)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simplelogin.settings")
+    command = sys.argv[1]
+    import django
+
+    django.setup()
+    if command == "setup":
+        print(json.dumps(setup()), flush=True)
+    elif command == "mint":
+        for line in sys.stdin:
+            count, path = line.split()
+            Path(path).write_text("\n".join(codes_mint(count=int(count))) + "\n")
+            print(f"ok {count}", flush=True)
+    elif command == "load-tokens":
+        tokens_load(count=int(sys.argv[2]))
+    elif command == "users":
+        users_create(count=int(sys.argv[2]), password_hash=sys.argv[3])
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
