@@ -109,6 +109,7 @@ class Server:
     minter: subprocess.Popen | None = None
     control_url: str = ""
     best_exchange_rps: float = 0.0
+    env: dict = field(default_factory=dict)
 
     def app_pids(self) -> list[int]:
         return children(self.process.pid)
@@ -219,7 +220,7 @@ def start_ours(*, name: str, database_url: str, keys_dir: Path, postgres: Postgr
                               text=True)
     server = Server(name=name, url=f"http://127.0.0.1:{port}", process=process, basic=client["basic"],
                     redirect_uri=client["redirect_uri"], code_verifier=client["code_verifier"],
-                    application_name=application_name, postgres=postgres, minter=minter)
+                    application_name=application_name, postgres=postgres, minter=minter, env=env)
     try:
         wait_up(server.url, process)
         discover(server)
@@ -305,7 +306,7 @@ def wrk_parse(out: str) -> dict:
 
 def measure(server: Server, arguments: list[str], concurrency: int, duration: float) -> dict:
     """One wrk run against SERVER with its CPU (processes + PostgreSQL backends) and the machine's other load."""
-    command = ["wrk", f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{duration}s", "--latency",
+    command = ["wrk", f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{duration:g}s", "--latency",
                "--timeout", "10s", *arguments]
     app_before = {pid: cpu_ticks(pid) for pid in server.app_pids()}
     db_before = {pid: cpu_ticks(pid) for pid in server.db_pids()}
@@ -355,6 +356,27 @@ def run_endpoint(server: Server, endpoint: str, concurrency: int, duration: floa
     if endpoint == "token":
         server.best_exchange_rps = max(server.best_exchange_rps, result["rps"])
     return result
+
+
+def alternate(servers: list[Server], endpoints: list[str], concurrencies: list[int], rounds: int, duration: float,
+              scratch: Path) -> list:
+    """Every endpoint × concurrency, the servers in alternation (A B A B …) ROUNDS times; the median of each figure."""
+    rows = []
+    for endpoint in endpoints:
+        for server in servers:  # warm-up, not measured
+            run_endpoint(server, endpoint, 8, min(2, duration), scratch)
+        for concurrency in concurrencies:
+            runs = {server.name: [] for server in servers}
+            for _round in range(rounds):
+                for server in servers:
+                    runs[server.name].append(run_endpoint(server, endpoint, concurrency, duration, scratch))
+            for server in servers:
+                merged = median_of(runs[server.name])
+                rows.append((endpoint, concurrency, server.name, merged))
+                print(f"  {ENDPOINTS[endpoint]:26} c={concurrency:<3} {server.name:14} {merged['rps']:8.0f} req/s"
+                      f" {merged['cpu_ms']:7.2f} ms CPU/req  errors {merged['errors']}  other load"
+                      f" {merged['other_cores']:.2f}", flush=True)
+    return rows
 
 
 def median_of(results: list[dict]) -> dict:

@@ -4,7 +4,7 @@ python bench/ours.py setup         migrate a fresh database, create the signing 
                                    and its consent; print the client as one JSON line
 python bench/ours.py mint          read "COUNT PATH" lines on stdin, store COUNT single-use codes, write them to PATH
 python bench/ours.py load-tokens N bulk-insert N access tokens and N refresh tokens (PostgreSQL, INSERT … SELECT)
-python bench/ours.py users N HASH  create N activated people bench-login-<i>@example.com whose password hash is HASH
+python bench/ours.py users N PASS  create N activated people bench-login-<i>@example.com whose password is PASS
 """
 
 import base64
@@ -126,12 +126,14 @@ def tokens_load(*, count: int, users: int = 1000) -> None:
     connection.cursor().execute(f"VACUUM ANALYZE {refresh}")
 
 
-def users_create(*, count: int, password_hash: str) -> None:
-    """COUNT activated people with a verified email, all with the given password hash (hashing once is enough)."""
+def users_create(*, count: int, password: str) -> None:
+    """COUNT activated people with a verified email, all with PASSWORD hashed by the first hasher (hashed once)."""
     from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
 
+    password_hash = make_password(password)
     people = User.objects.bulk_create(
         [User(email=f"bench-login-{i}@example.com", name=f"Login {i}", password=password_hash) for i in range(count)],
         batch_size=1000,
@@ -160,7 +162,7 @@ def main() -> None:
     elif command == "load-tokens":
         tokens_load(count=int(sys.argv[2]))
     elif command == "users":
-        users_create(count=int(sys.argv[2]), password_hash=sys.argv[3])
+        users_create(count=int(sys.argv[2]), password=sys.argv[3])
     else:
         raise SystemExit(__doc__)
 

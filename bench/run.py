@@ -53,27 +53,6 @@ def servers_start(args, scratch: Path, postgres) -> tuple[list, str]:
     return servers, description
 
 
-def bench_table(args, servers, scratch: Path, reference: str | None) -> list:
-    """Every endpoint × concurrency, the servers in alternation, ROUNDS times; the median of each figure."""
-    rows = []
-    for endpoint in args.endpoints:
-        for server in servers:  # warm-up, not measured
-            harness.run_endpoint(server, endpoint, 8, min(2, args.duration), scratch)
-        for concurrency in args.concurrency:
-            runs = {server.name: [] for server in servers}
-            for _round in range(args.rounds):
-                for server in servers:
-                    runs[server.name].append(harness.run_endpoint(server, endpoint, concurrency, args.duration,
-                                                                  scratch))
-            for server in servers:
-                merged = harness.median_of(runs[server.name])
-                rows.append((endpoint, concurrency, server.name, merged))
-                print(f"  {ENDPOINTS[endpoint]:26} c={concurrency:<3} {server.name:14} {merged['rps']:8.0f} req/s"
-                      f" {merged['cpu_ms']:7.2f} ms CPU/req  errors {merged['errors']}  other load"
-                      f" {merged['other_cores']:.2f}", flush=True)
-    return rows
-
-
 def main() -> None:
     """Parse the options and run one mode."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -118,7 +97,7 @@ def main() -> None:
         else:
             servers, peer = servers_start(args, scratch, postgres)
             print(f"Peer: {peer}.", flush=True)
-            rows = bench_table(args, servers, scratch, reference="oidc-provider")
+            rows = harness.alternate(servers, args.endpoints, args.concurrency, args.rounds, args.duration, scratch)
             output = (f"{describe(args)}\nPeer: {peer}.\n\n"
                       + harness.table(rows, reference="oidc-provider"))
         print("\n" + output)
