@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 7777
 
-.PHONY: run test install install-dev migrate clean
+.PHONY: run test install install-dev migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ test: install-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles tests/.keys tests/.media
+
+# Load bench (not a test): `make bench`, `make bench PROFILE=token`, `make bench BENCH_ARGS="--quick"`.
+bench: install-dev
+	$(BIN)/python bench/run.py $(if $(PROFILE),--profile $(PROFILE)) $(BENCH_ARGS)

@@ -124,12 +124,13 @@ def main_login(args, scratch: Path) -> str:
         f"limits, Redis cache, gunicorn 2 sync workers on PostgreSQL.",
         "",
         "| log-ins | ok (302 → dashboard) | statuses | log-ins/s | p50 ms | p99 ms | CPU ms/log-in | of which DB "
-        "| other load (cores) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| other load (cores) | 2 cores ÷ CPU per log-in |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         f"| {len(results)} | {ok} | {', '.join(map(str, statuses))} | {len(results) / elapsed:.1f} "
         f"| {statistics.median(latencies):.1f} | {latencies[int(len(latencies) * 0.99) - 1]:.1f} "
         f"| {own / len(results):.1f} | {db_ms / len(results):.1f} "
-        f"| {max(0.0, busy - own) / (elapsed * 1000):.2f} (includes the client threads) |",
+        f"| {max(0.0, busy - own) / (elapsed * 1000):.2f} (includes the client threads) "
+        f"| {2000 * len(results) / own:.1f}/s |",
         "",
         f"Limit check, 35 log-ins from one fresh address: statuses {''.join('.' if s == 302 else 'L' if s == 429 else '?' for s in limited)} "
         f"(. = 302 logged in, L = 429 rate-limited): {limited.count(302)} in, {limited.count(429)} refused.",

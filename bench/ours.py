@@ -87,6 +87,15 @@ def codes_mint(*, count: int) -> list[str]:
     return codes
 
 
+def _defaults(model, given: str) -> tuple[str, list]:
+    """The NOT NULL columns of MODEL outside GIVEN, as ", col, …" and their Django defaults ready for the database."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields
+              if not f.primary_key and not f.null and f.column not in given.split()]
+    return "".join(f", {f.column}" for f in fields), [f.get_db_prep_save(f.get_default(), connection) for f in fields]
+
+
 def tokens_load(*, count: int, users: int = 1000) -> None:
     """COUNT access tokens and COUNT refresh tokens spread over USERS people, built inside PostgreSQL."""
     from django.db import connection
@@ -99,9 +108,13 @@ def tokens_load(*, count: int, users: int = 1000) -> None:
         raise SystemExit("load-tokens needs PostgreSQL")
     client = Client.objects.get(name="Bench")
     User.objects.bulk_create([User(email=f"bulk-{i}@example.com", name=f"Bulk {i}", password="!")
-                              for i in range(users)], batch_size=1000)
+                              for i in range(users)], batch_size=1000, ignore_conflicts=True)
     ids = list(User.objects.filter(email__startswith="bulk-").order_by("id").values_list("id", flat=True))
     access, refresh = get_access_token_model()._meta.db_table, get_refresh_token_model()._meta.db_table
+    at_extra, at_values = _defaults(get_access_token_model(), "token token_checksum user_id application_id expires "
+                                    "scope created updated")
+    rt_extra, rt_values = _defaults(get_refresh_token_model(), "token token_checksum access_token_id user_id "
+                                    "application_id created updated token_family")
     with connection.cursor() as cursor:
         for start in range(0, count, 100_000):
             stop = min(count, start + 100_000)
@@ -109,17 +122,18 @@ def tokens_load(*, count: int, users: int = 1000) -> None:
             floor = cursor.fetchone()[0]
             # Expiries spread from 7 days ago to 1 hour ahead: most are stale, as between cleartokens runs.
             cursor.execute(
-                f"INSERT INTO {access} (token, token_checksum, user_id, application_id, expires, scope, created, updated)"
-                " SELECT '', encode(sha256(('bench-at-' || g)::bytea), 'hex'), (%s::bigint[])[1 + g %% %s], %s,"
-                " now() - interval '7 days' + (g %% 10080) * interval '1 minute' + interval '1 hour',"
-                " %s, now(), now() FROM generate_series(%s, %s) g",
-                [ids, len(ids), client.pk, SCOPE, start, stop - 1],
+                f"INSERT INTO {access} (token, token_checksum, user_id, application_id, expires, scope, created, updated"
+                f"{at_extra}) SELECT '', encode(sha256(('bench-at-' || g)::bytea), 'hex'), (%s::bigint[])[1 + g %% %s],"
+                " %s, now() - interval '7 days' + (g %% 10080) * interval '1 minute' + interval '1 hour',"
+                f" %s, now(), now(){', %s' * len(at_values)} FROM generate_series(%s, %s) g",
+                [ids, len(ids), client.pk, SCOPE, *at_values, start, stop - 1],
             )
             cursor.execute(
                 f"INSERT INTO {refresh} (token, token_checksum, access_token_id, user_id, application_id, created,"
-                " updated, token_family) SELECT '', encode(sha256(('bench-rt-' || t.id)::bytea), 'hex'), t.id,"
-                f" t.user_id, t.application_id, now(), now(), gen_random_uuid() FROM {access} t WHERE t.id > %s",
-                [floor],
+                f" updated, token_family{rt_extra}) SELECT '', encode(sha256(('bench-rt-' || t.id)::bytea), 'hex'),"
+                f" t.id, t.user_id, t.application_id, now(), now(), gen_random_uuid(){', %s' * len(rt_values)}"
+                f" FROM {access} t WHERE t.id > %s",
+                [*rt_values, floor],
             )
             print(f"{stop} access + refresh tokens stored", file=sys.stderr, flush=True)
     connection.cursor().execute(f"VACUUM ANALYZE {access}")
@@ -155,9 +169,19 @@ def main() -> None:
     if command == "setup":
         print(json.dumps(setup()), flush=True)
     elif command == "mint":
+        import time
+
+        from django.db import Error, connection
+
         for line in sys.stdin:
             count, path = line.split()
-            Path(path).write_text("\n".join(codes_mint(count=int(count))) + "\n")
+            for _attempt in range(60):
+                try:
+                    Path(path).write_text("\n".join(codes_mint(count=int(count))) + "\n")
+                    break
+                except Error:  # PostgreSQL restarted under us: reconnect and try again
+                    connection.close()
+                    time.sleep(1)
             print(f"ok {count}", flush=True)
     elif command == "load-tokens":
         tokens_load(count=int(sys.argv[2]))
