@@ -207,6 +207,8 @@ def ours_environment(*, database_url: str, port: int, keys_dir: Path, redis_url:
         "URL": f"http://127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1", "KEYS_DIR": str(keys_dir),
         "DJANGO_SETTINGS_MODULE": "simplelogin.settings", "LOG_LEVEL": "WARNING", "REDIS_URL": redis_url,
         "PYTHONPATH": str(ROOT),
+        # Keep each worker's connection for the whole bench: a backend that exits inside a run takes its CPU with it.
+        "CONN_MAX_AGE": "3600",
     }
 
 
@@ -221,7 +223,8 @@ def start_ours(*, name: str, database_url: str, keys_dir: Path, postgres: Postgr
     env = ours_environment(database_url=database_url, port=port, keys_dir=keys_dir) | (extra_env or {})
     helper = [sys.executable, str(BENCH / "ours.py")]
     if reset:
-        setup = subprocess.run([*helper, "setup"], env=env | {"DATABASE_URL": database_url.split("?")[0]}, cwd=ROOT, capture_output=True, text=True)
+        setup = subprocess.run([*helper, "setup"], env=env | {"DATABASE_URL": database_url.split("?")[0]}, cwd=ROOT,
+                               capture_output=True, text=True)
         if setup.returncode:
             raise SystemExit(f"{name}: setup failed\n{setup.stderr}")
         (keys_dir / f"{name}.json").write_text(setup.stdout.strip().splitlines()[-1])
@@ -233,8 +236,8 @@ def start_ours(*, name: str, database_url: str, keys_dir: Path, postgres: Postgr
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     minter_env = env | {"DATABASE_URL": env["DATABASE_URL"].replace(application_name, f"{application_name}_mint")
                          if application_name else env["DATABASE_URL"]}
-    minter = subprocess.Popen([*helper, "mint"], env=minter_env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)
+    minter = subprocess.Popen([*helper, "mint"], env=minter_env, cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
     server = Server(name=name, url=f"http://127.0.0.1:{port}", process=process, basic=client["basic"],
                     redirect_uri=client["redirect_uri"], code_verifier=client["code_verifier"],
                     application_name=application_name, postgres=postgres, minter=minter, env=env)

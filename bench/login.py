@@ -103,8 +103,9 @@ def main_login(args, scratch: Path) -> str:
             thread.join()
         elapsed = time.monotonic() - started
         busy = harness.machine_busy_ms() - busy_before
-        app_ms = sum((harness.cpu_ticks(p) or 0) - (app_before.get(p) or 0) for p in server.app_pids()) * harness.TICK_MS
-        db_ms = sum((harness.cpu_ticks(p) or 0) - (db_before.get(p) or 0) for p in server.db_pids()) * harness.TICK_MS
+        spent = lambda before, pids: sum((harness.cpu_ticks(p) or 0) - (before.get(p) or 0) for p in pids)  # noqa: E731
+        app_ms = spent(app_before, server.app_pids()) * harness.TICK_MS
+        db_ms = spent(db_before, server.db_pids()) * harness.TICK_MS
 
         ok = sum(1 for status, location, _ in results if status == 302 and location.rstrip("/").endswith("dashboard"))
         latencies = sorted(seconds * 1000 for *_, seconds in results)
@@ -132,6 +133,7 @@ def main_login(args, scratch: Path) -> str:
         f"| {max(0.0, busy - own) / (elapsed * 1000):.2f} (includes the client threads) "
         f"| {2000 * len(results) / own:.1f}/s |",
         "",
-        f"Limit check, 35 log-ins from one fresh address: statuses {''.join('.' if s == 302 else 'L' if s == 429 else '?' for s in limited)} "
+        "Limit check, 35 log-ins from one fresh address: statuses "
+        f"{''.join('.' if s == 302 else 'L' if s == 429 else '?' for s in limited)} "
         f"(. = 302 logged in, L = 429 rate-limited): {limited.count(302)} in, {limited.count(429)} refused.",
     ])

@@ -138,7 +138,8 @@ def profile(args, scratch: Path, postgres) -> str:
                      f"| {estimates[area]:.3f} | {100 * estimates[area] / estimated_total:.1f} |")
 
     def top(sort_index: int, count: int, title: str) -> list[str]:
-        rows = [title, "", "| own ms/req | own % | cum ms/req | cum % | calls/req | function |", "|---|---|---|---|---|---|"]
+        rows = [title, "", "| own ms/req | own % | cum ms/req | cum % | calls/req | function |",
+                "|---|---|---|---|---|---|"]
         ranked = sorted(entries.items(), key=lambda item: -item[1][sort_index])[:count]
         for key, (_cc, calls, own, cumulative, _callers) in ranked:
             rows.append(f"| {per(own):.3f} | {100 * own / total:.1f} | {per(cumulative):.3f} | "
