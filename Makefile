@@ -12,7 +12,7 @@ RUN_STAMP := $(VENV)/.installed-run-$(shell sha256sum requirements.lock | cut -c
 DEV_STAMP := $(VENV)/.installed-dev-$(shell sha256sum requirements-dev.lock | cut -c1-16)
 COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: run test install install-dev lock audit clean
+.PHONY: run test install install-dev lock audit clean bench
 
 $(UV): requirements-bootstrap.lock
 	@echo "== creating $(VENV) with uv (requirements-bootstrap.lock)"
@@ -60,3 +60,7 @@ audit: install-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles tests/.keys tests/.media
+
+# Load bench (not a test): `make bench`, `make bench PROFILE=token`, `make bench BENCH_ARGS="--quick"`.
+bench: install-dev
+	$(BIN)/python bench/run.py $(if $(PROFILE),--profile $(PROFILE)) $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 """Several machines: two gunicorn instances behind nginx on loopback, sharing PostgreSQL, Redis and the keys.
 
-Usage: .venv/bin/python bench/cluster.py [--database-url postgres://postgres@127.0.0.1:5432/sl_h16_cluster]
+Usage: .venv/bin/python bench/cluster.py [--database-url postgres://postgres@127.0.0.1:5432/sl_bench_cluster]
        [--redis-url redis://127.0.0.1:6379/6] [--flows 40]
 Checks, each printed as a row: a sign-in that starts on instance A and ends on B; sign-ins through nginx that
 use both; failed log-ins counted across both; a rotation run beside A that B publishes and signs with.
@@ -49,7 +49,7 @@ def jwks_of(base: str) -> dict:
 def main() -> None:
     """Start the cluster, run the checks, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_h16_cluster")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_bench_cluster")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--flows", type=int, default=16, help="sign-ins through nginx (allauth allows 30 log-ins "
                         "a minute from one IP, and every person here is on 127.0.0.1)")

@@ -1,4 +1,5 @@
 -- wrk script: POST the code exchange, each request with its own single-use code (codes file: one per line).
+-- args: codes file, thread count, token path, redirect_uri (encoded), Authorization header, PKCE code_verifier.
 local thread_count = 0
 function setup(thread)
   thread:set("tid", thread_count)
@@ -17,11 +18,13 @@ function init(args)
   path = args[3]
   redirect_uri = args[4]
   auth = args[5]
+  verifier = args[6]
 end
 
 function request()
   index = index + 1
   local code = codes[index] or "exhausted"
   local body = "grant_type=authorization_code&code=" .. code .. "&redirect_uri=" .. redirect_uri
+    .. "&code_verifier=" .. verifier
   return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded", ["Authorization"] = auth}, body)
 end

@@ -1,7 +1,7 @@
 """Faults survived: PostgreSQL restarted under load, Redis stopped, the SMTP relay down, Stripe unreachable.
 
 Usage: .venv/bin/python bench/faults.py [--only postgres,redis,smtp,stripe] [--seconds 20]
-       [--database-url postgres://postgres@127.0.0.1:5432/sl_h16_faults] [--redis-url redis://127.0.0.1:6379/5]
+       [--database-url postgres://postgres@127.0.0.1:5432/sl_bench_faults] [--redis-url redis://127.0.0.1:6379/5]
 This machine's PostgreSQL and Redis are shared: the postgres scenario restarts the cluster once (a second or two),
 the redis one stops Redis for --seconds/2 and starts it again with the same options. Loopback only.
 Prints one table per scenario; exits 1 when a check fails.
@@ -217,7 +217,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="postgres,redis,smtp,stripe")
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_h16_faults")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_bench_faults")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sl-bench-faults-"))

@@ -2,7 +2,7 @@
 from before the backup still works: an earlier id_token verifies, an earlier refresh token is accepted.
 
 Usage: .venv/bin/python bench/restore_drill.py [--keys files,database]
-       [--database-url postgres://postgres@127.0.0.1:5432/sl_h16_drill]
+       [--database-url postgres://postgres@127.0.0.1:5432/sl_bench_drill]
 Runs once per key store: files (KEYS_DIR backed up as a tar) and database (keys in the dump, KEY_ENCRYPTION_KEY
 kept apart, as docs/operations.md says). Run by .ci/run. Prints a table; exits 1 when a check fails.
 """
@@ -88,7 +88,7 @@ def main() -> None:
     """Run the drill for each key store and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", default="files,database")
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_h16_drill")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_bench_drill")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sl-bench-drill-"))
     rows = []

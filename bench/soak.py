@@ -1,7 +1,7 @@
 """Soak: mixed real flows at concurrency 16 for 10 minutes on gunicorn + PostgreSQL + Redis.
 
 Usage: .venv/bin/python bench/soak.py [--minutes 10] [--concurrency 16] [--workers 4]
-       [--database-url postgres://postgres@127.0.0.1:5432/sl_h16_soak] [--redis-url redis://127.0.0.1:6379/7]
+       [--database-url postgres://postgres@127.0.0.1:5432/sl_bench_soak] [--redis-url redis://127.0.0.1:6379/7]
 Each person loops: log in (fresh session), authorize one of 3 clients (consent the first time: a new alias and
 authorization), exchange, userinfo, refresh, userinfo again, create an alias. Afterwards every alias and
 authorization the site acknowledged must be in the database, and worker memory must stay flat.
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_h16_soak")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_bench_soak")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sl-bench-soak-"))

@@ -124,9 +124,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Argon2id first (Django's defaults exceed OWASP: 100 MiB, t=2); older hashes upgrade on log in.
+# Argon2id at OWASP's parameters (19 MiB, t=2, p=1) first; other hashes, older Argon2 ones too, upgrade on log in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "accounts.hashers.LegacyBCryptPasswordHasher",  # `bcrypt$` hashes imported from 2019 (import_legacy)
     "django.contrib.auth.hashers.ScryptPasswordHasher",
