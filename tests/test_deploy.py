@@ -3,7 +3,10 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from oauth_provider import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +21,17 @@ PRODUCTION_ENV = {
 }
 
 
+_KEYS_DIR = Path(tempfile.mkdtemp(prefix="sl-deploy-keys-"))
+PRODUCTION_ENV["KEYS_DIR"] = str(_KEYS_DIR)
+
+
+def _with_key():
+    if not (_KEYS_DIR / keys.PRIMARY_KEY_NAME).exists():
+        keys.pem_write_private(path=_KEYS_DIR / keys.PRIMARY_KEY_NAME, pem=keys.rsa_private_pem_generate())
+
+
 def _check(extra_env):
+    _with_key()
     env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(extra_env)
     return subprocess.run(
@@ -50,3 +63,22 @@ def test_several_workers_with_redis_pass_the_check():
     result = _check(dict(PRODUCTION_ENV, WEB_CONCURRENCY="4", REDIS_URL="redis://127.0.0.1:6379/0"))
     assert result.returncode == 0, result.stdout + result.stderr
 
+
+def test_a_plain_http_url_in_production_is_flagged():
+    result = _check(dict(PRODUCTION_ENV, URL="http://login.example.com"))
+    assert result.returncode != 0 and "simplelogin.W002" in result.stderr
+
+
+def test_a_missing_signing_key_is_flagged_before_the_first_sign_in_fails(tmp_path):
+    result = _check(dict(PRODUCTION_ENV, KEYS_DIR=str(tmp_path / "nothing-here")))
+    assert result.returncode != 0 and "simplelogin.W003" in result.stderr and "generate_signing_key" in result.stderr
+
+
+def test_a_key_encryption_key_that_is_not_fernet_is_flagged():
+    result = _check(dict(PRODUCTION_ENV, KEY_ENCRYPTION_KEY="not-a-fernet-key"))
+    assert result.returncode != 0 and "simplelogin.W003" in result.stderr
+
+
+def test_half_configured_billing_is_flagged():
+    result = _check(dict(PRODUCTION_ENV, STRIPE_TEST_SECRET_KEY="sk_test_123", STRIPE_PRICE_MONTHLY="price_1"))
+    assert result.returncode != 0 and "simplelogin.W004" in result.stderr and "STRIPE_PRICE_YEARLY" in result.stderr
