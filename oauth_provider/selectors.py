@@ -210,3 +210,23 @@ def consent_options(*, user, client: Client, authorization: Authorization | None
         suggestion=suggestion, suggested_email=suggested_email, default=default, no_new_alias_reason=reason,
         upgrade_url=reverse("pricing") if reason and billing_enabled() else None,
     )
+
+
+def client_for_next_url(*, next_url: str | None) -> Client | None:
+    """The app a log-in page's `next` (this site's authorize URL) comes back to, or None for any other `next`."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    try:
+        parts = urlsplit(next_url or "")
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            return None
+        if not (resolve(parts.path).url_name or "").startswith("authorize"):
+            return None
+    except (ValueError, Resolver404):
+        return None
+    client_ids = parse_qs(parts.query).get("client_id") or [""]
+    if len(client_ids) != 1 or not client_ids[0] or len(client_ids[0]) > 100:
+        return None
+    return client_get_by_client_id(client_id=client_ids[0])

@@ -7,7 +7,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 
@@ -82,19 +81,13 @@ class AuthorizeView(dot_views.AuthorizationView):
     # --- signed out ---
 
     def handle_no_permission(self):
-        """Signed out: login_required for prompt=none, otherwise the app's sign-in page."""
+        """Signed out: login_required for prompt=none, otherwise the log-in page, which names the app."""
         scopes, credentials, mode, error = self.validated()
         if error:
             return error
         if Prompt.NONE in set(self.request.GET.get("prompt", "").split()):
             return self.error_to_client(credentials, mode, "login_required")
-        client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
-        next_url = self.next_url(drop_prompt=Prompt.LOGIN)
-        return render(self.request, "oauth_provider/signed_out.html", {
-            "client": client,
-            "login_url": f"{reverse('account_login')}?{urlencode({'next': next_url})}",
-            "signup_url": f"{reverse('account_signup')}?{urlencode({'next': next_url})}",
-        })
+        return redirect_to_login(self.next_url(drop_prompt=Prompt.LOGIN))
 
     def next_url(self, *, drop_prompt: str) -> str:
         """This authorize URL without one prompt value, to come back to after logging in."""
@@ -137,6 +130,9 @@ class AuthorizeView(dot_views.AuthorizationView):
             if Prompt.NONE in prompt:
                 return self.error_to_client(credentials, mode, "consent_required")
             return self.consent_page(client, scopes, credentials, authorization=authorization)
+        if consent.get("action") == "switch":
+            log.info("account switch on consent user_id=%s client_id=%s", request.user.pk, client.pk)
+            return self.login_again()
         if consent.get("action") == "deny":
             log.info("authorization denied user_id=%s client_id=%s", request.user.pk, client.pk)
             return self.error_to_client(credentials, mode, "access_denied", "The person declined.")
