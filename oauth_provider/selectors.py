@@ -154,7 +154,7 @@ def client_stats(*, client: Client, now=None) -> dict:
 
 def client_list_published() -> QuerySet[Client]:
     """Apps shown on /discover/: published ones, by name."""
-    return Client.objects.filter(published=True).only("name", "icon", "home_url", "client_id").order_by("name", "id")
+    return Client.objects.filter(published=True).only("name", "icon", "home_url", "policy_uri", "tos_uri", "client_id").order_by("name", "id")
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,8 @@ class ClientSettings:
     redirect_uris: list[str]
     post_logout_redirect_uris: list[str] = ()
     home_url: str = ""
+    policy_uri: str = ""  # OIDC Dynamic Client Registration 2 / RFC 7591 2 metadata names
+    tos_uri: str = ""
     allow_code_flow: bool = True
     allow_implicit_flow: bool = False
     allow_hybrid_flow: bool = False
@@ -251,7 +253,7 @@ def client_create(
     secret = "" if public else (client_secret or generate_client_secret())
     with transaction.atomic():
         client = Client(
-            name=data.name, user=owner, home_url=data.home_url,
+            name=data.name, user=owner, home_url=data.home_url, policy_uri=data.policy_uri, tos_uri=data.tos_uri,
             redirect_uris=" ".join(data.redirect_uris),
             post_logout_redirect_uris=" ".join(data.post_logout_redirect_uris),
             client_type=Client.CLIENT_PUBLIC if public else Client.CLIENT_CONFIDENTIAL,
@@ -277,6 +279,7 @@ def client_update(
     icon_content = _icon_content(icon)
     client.name = data.name
     client.home_url = data.home_url
+    client.policy_uri, client.tos_uri = data.policy_uri, data.tos_uri
     client.redirect_uris = " ".join(data.redirect_uris)
     client.post_logout_redirect_uris = " ".join(data.post_logout_redirect_uris)
     client.allow_code_flow = data.allow_code_flow
