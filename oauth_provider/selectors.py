@@ -5,12 +5,18 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
+from accounts.selectors import alias_list, user_can_create_alias
+from billing.selectors import billing_enabled, user_can_create_custom_alias
+from oauth_provider.constants import SharedEmail
 from oauth_provider.models import Authorization, Client
+from oauth_provider.services import consent_suggestion_sign
 
 TOKEN_WINDOW_DAYS = 30
 
@@ -173,14 +179,6 @@ class ConsentOptions:
 
 def consent_options(*, user, client: Client, authorization: Authorization | None) -> ConsentOptions:
     """The choices of the consent page, the privacy-preserving one preselected (issue 15)."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from accounts.selectors import alias_list, user_can_create_alias
-    from billing.selectors import billing_enabled, user_can_create_custom_alias
-    from oauth_provider.constants import SharedEmail
-    from oauth_provider.services import consent_suggestion_sign
-
     aliases = list(alias_list(user=user).filter(enabled=True)[:100])
     if authorization is not None and authorization.alias_id and authorization.alias not in aliases:
         aliases.insert(0, authorization.alias)  # forwarding off, but the app has it: it may keep it
