@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import identify_hasher
-
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
@@ -28,11 +28,40 @@ class ConsentChoice:
 
     email: str
     custom_prefix: str = ""
+    suggestion: str = ""
     name: str = ""
     share_avatar: bool = False
 
 
-def _alias_for_choice(*, user, choice: ConsentChoice):
+SUGGESTION_SALT = "oauth_provider.consent.suggestion"
+SUGGESTION_MAX_AGE = 24 * 3600
+
+
+def consent_suggestion_sign(*, user, client: Client) -> tuple[str, str] | None:
+    """(signed token, local part) of a custom alias named after the app, e.g. `demo-app.x7k2q9`; None for odd names.
+
+    The suffix is drawn here so the page can show the exact address; the signature keeps people from choosing it.
+    """
+    prefix = alias_services.prefix_suggest(name=client.name)
+    if prefix is None:
+        return None
+    local_part = f"{prefix}.{alias_services.random_suffix()}"
+    token = signing.dumps({"u": user.pk, "c": client.pk, "l": local_part}, salt=SUGGESTION_SALT, compress=False)
+    return token, local_part
+
+
+def _suggestion_local_part(*, user, client: Client, token: str) -> str:
+    """The local part a consent_suggestion_sign token names for this person and app; ConsentError otherwise."""
+    try:
+        data = signing.loads(token or "", salt=SUGGESTION_SALT, max_age=SUGGESTION_MAX_AGE)
+    except signing.BadSignature:
+        raise ConsentError("The suggested alias has expired; please choose again.") from None
+    if not isinstance(data, dict) or data.get("u") != user.pk or data.get("c") != client.pk:
+        raise ConsentError("The suggested alias has expired; please choose again.")
+    return str(data.get("l", ""))
+
+
+def _alias_for_choice(*, user, client: Client, choice: ConsentChoice):
     """The alias to share (created if asked), or None for the real email; ConsentError otherwise."""
     if choice.email == SharedEmail.REAL:
         return None
@@ -45,6 +74,11 @@ def _alias_for_choice(*, user, choice: ConsentChoice):
             if not user_can_create_custom_alias(user=user):
                 raise ConsentError("Custom aliases need a premium plan.")
             return alias_services.alias_create_custom(user=user, prefix=choice.custom_prefix)
+        if choice.email == SharedEmail.SUGGESTED:
+            if not user_can_create_custom_alias(user=user):
+                raise ConsentError("Custom aliases need a premium plan.")
+            prefix, _, suffix = _suggestion_local_part(user=user, client=client, token=choice.suggestion).rpartition(".")
+            return alias_services.alias_create_custom(user=user, prefix=prefix, suffix=suffix)
     except AliasError as error:
         raise ConsentError(str(error)) from error
     return _alias_shareable(alias=alias_selectors.alias_get_by_email_for_user(user=user, email=choice.email))
@@ -65,7 +99,7 @@ def authorization_grant(*, user, client: Client, choice: ConsentChoice, scopes=(
     if len(name) > 128:
         raise ConsentError("The name is too long (128 characters at most).")
     with transaction.atomic():
-        alias = _alias_for_choice(user=user, choice=choice)
+        alias = _alias_for_choice(user=user, client=client, choice=choice)
         authorization, created = Authorization.objects.select_for_update().get_or_create(
             user=user, client=client,
             defaults={"alias": alias, "name": name, "share_avatar": bool(choice.share_avatar), "scope": " ".join(sorted(set(scopes)))},
@@ -187,6 +221,8 @@ class ClientSettings:
     redirect_uris: list[str]
     post_logout_redirect_uris: list[str] = ()
     home_url: str = ""
+    policy_uri: str = ""  # OIDC Dynamic Client Registration 2 / RFC 7591 2 metadata names
+    tos_uri: str = ""
     allow_code_flow: bool = True
     allow_implicit_flow: bool = False
     allow_hybrid_flow: bool = False
@@ -217,7 +253,7 @@ def client_create(
     secret = "" if public else (client_secret or generate_client_secret())
     with transaction.atomic():
         client = Client(
-            name=data.name, user=owner, home_url=data.home_url,
+            name=data.name, user=owner, home_url=data.home_url, policy_uri=data.policy_uri, tos_uri=data.tos_uri,
             redirect_uris=" ".join(data.redirect_uris),
             post_logout_redirect_uris=" ".join(data.post_logout_redirect_uris),
             client_type=Client.CLIENT_PUBLIC if public else Client.CLIENT_CONFIDENTIAL,
@@ -243,6 +279,7 @@ def client_update(
     icon_content = _icon_content(icon)
     client.name = data.name
     client.home_url = data.home_url
+    client.policy_uri, client.tos_uri = data.policy_uri, data.tos_uri
     client.redirect_uris = " ".join(data.redirect_uris)
     client.post_logout_redirect_uris = " ".join(data.post_logout_redirect_uris)
     client.allow_code_flow = data.allow_code_flow
