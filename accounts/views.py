@@ -157,6 +157,7 @@ def _settings_page(request, **forms):
         "membership": membership_get(user=request.user),
         "api_keys": list(selectors.api_key_list(user=request.user)),
         "api_key_form": ApiKeyForm(),
+        "mfa_types": selectors.user_second_factors(user=request.user),
     }
     context.update(forms)
     status = 400 if forms else 200
