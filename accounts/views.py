@@ -2,6 +2,7 @@
 
 import logging
 
+from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -205,6 +206,7 @@ def settings_avatar(request):
 
 @login_required
 @require_POST
+@reauthentication_required
 def settings_delete(request):
     """Delete the account after the password is re-entered."""
     form = DeleteAccountForm(request.POST, user=request.user)
@@ -234,6 +236,7 @@ def resend_verification(request):
 @never_cache
 @login_required
 @require_POST
+@reauthentication_required
 def api_key_create(request):
     """Create a key and show it once on its own page; errors go back to the settings page."""
     form = ApiKeyForm(request.POST)

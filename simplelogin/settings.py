@@ -178,6 +178,7 @@ if not ACCOUNT_RATE_LIMITS_ENABLED:
 # Re-authentication (allauth's `reauthentication_required`): sensitive actions ask for the password or a second
 # factor again when the last one is older than this many seconds (docs/security.md).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # allauth's own: adding/removing addresses, setting a password, social links
 # Two-factor and passkeys (allauth.mfa, pages under /accounts/2fa/): an authenticator app with recovery codes,
 # WebAuthn security keys, and passkey log in. Passkeys need https (or http://localhost), never a bare IP address.
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
