@@ -64,9 +64,18 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_mail(template_prefix, email, context)
 
     def get_reauthentication_methods(self, user):
-        """A person with a second factor re-authenticates with it first (the password is still offered)."""
+        """A person with a second factor re-authenticates with it (a code, a recovery code or a key), not the password.
+
+        Otherwise a stolen session and password, or mailbox, could remove the factor that guards the account.
+        """
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.utils import is_mfa_enabled
+
         methods = super().get_reauthentication_methods(user)
-        return sorted(methods, key=lambda method: not method["id"].startswith("mfa_"))
+        factors = [method for method in methods if method["id"].startswith("mfa_")]
+        if len(factors) > 1 and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            factors.sort(key=lambda method: method["id"] != "mfa_reauthenticate:webauthn")  # the key before codes
+        return factors or methods
 
     def save_user(self, request, user, form, commit=True):
         """Release the address from unproven claims, keep the name typed at sign-up and onboard the new person."""

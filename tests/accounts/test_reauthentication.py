@@ -83,11 +83,12 @@ def test_adding_a_factor_asks_for_the_password(signed_in):
     asks_to_confirm(signed_in.get("/accounts/2fa/webauthn/add/"))
 
 
-def test_a_person_with_a_second_factor_confirms_with_it_first(signed_in, user, password):
+def test_a_person_with_a_second_factor_confirms_with_it_not_the_password(signed_in, user, password):
     secret, _codes = totp_enable(user)
     confirm = asks_to_confirm(signed_in.post("/settings/api-keys/", {"name": "script"}), page=FACTOR_PAGE)
     page = signed_in.get(confirm).content.decode()
-    assert "Use your password" in page  # still offered
+    assert "Use your password" not in page and "Send me a sign-in code" not in page
+    assert signed_in.get("/accounts/reauthenticate/?next=/settings/")["Location"].startswith(FACTOR_PAGE)
     wrong = signed_in.post(confirm, {"code": "000000"})
     assert "That code is not right" in wrong.content.decode()
     assert signed_in.post(confirm, {"code": totp_code(secret)}).status_code == 201
@@ -107,3 +108,11 @@ def test_managing_email_addresses_asks_for_the_password(signed_in, user):
     pending = EmailAddress.objects.create(user=user, email="new@example.com", verified=False, primary=False)
     asks_to_confirm(signed_in.post("/accounts/email/", {"action_remove": "", "email": pending.email}))
     assert EmailAddress.objects.filter(pk=pending.pk).exists()
+
+
+def test_a_person_with_only_a_security_key_confirms_with_the_key(signed_in, user):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "key"})
+    RecoveryCodes.activate(user)
+    asks_to_confirm(signed_in.post("/settings/api-keys/", {"name": "script"}), page="/accounts/2fa/webauthn/reauthenticate/")
