@@ -84,6 +84,6 @@ def test_the_settings_page_links_to_two_factor_and_says_what_is_on(signed_in, us
 
 def test_the_login_page_offers_a_passkey_with_scripts_of_our_own(client):
     page = client.get("/accounts/login/").content.decode()
-    assert "Log in with a passkey" in page
+    assert "Use a passkey" in page
     assert 'src="/static/mfa/js/webauthn.js"' in page
     assert "<script>" not in page  # only external scripts and JSON data: CSP script-src 'self' holds

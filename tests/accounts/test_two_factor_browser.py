@@ -103,7 +103,7 @@ def test_add_a_passkey_then_log_in_with_it_alone_and_as_a_second_factor(page, si
     assert key.wrap().name == "Laptop" and key.wrap().is_passwordless
 
     log_out(page)
-    page.get_by_role("button", name="Log in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey").click()
     page.wait_for_url(f"{site}/dashboard/")
 
     log_out(page)
