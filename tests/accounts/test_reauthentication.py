@@ -115,4 +115,6 @@ def test_a_person_with_only_a_security_key_confirms_with_the_key(signed_in, user
 
     Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "key"})
     RecoveryCodes.activate(user)
-    asks_to_confirm(signed_in.post("/settings/api-keys/", {"name": "script"}), page="/accounts/2fa/webauthn/reauthenticate/")
+    asks_to_confirm(
+        signed_in.post("/settings/api-keys/", {"name": "script"}), page="/accounts/2fa/webauthn/reauthenticate/"
+    )

@@ -58,7 +58,8 @@ def test_password_and_authenticator_code_are_mfa_and_a_refresh_says_the_same(cli
 def test_a_passkey_log_in_is_hwk_and_mfa(signed_in, user, app, consented):
     session = signed_in.session
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "mfa", "at": time.time(), "id": 1, "type": "webauthn", "passwordless": True}]
+        {"method": "mfa", "at": time.time(), "id": 1, "type": "webauthn", "passwordless": True}
+    ]
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
     claims = id_token_claims(tokens_for(signed_in, app))
@@ -104,7 +105,9 @@ def test_acr_values_mfa_steps_up_to_the_second_factor_and_moves_auth_time(client
     assert claims["auth_time"] >= before
 
 
-def test_acr_values_mfa_without_a_factor_sends_the_person_to_set_one_up_then_back(client, user, password, app, consented):
+def test_acr_values_mfa_without_a_factor_sends_the_person_to_set_one_up_then_back(
+    client, user, password, app, consented
+):
     sign_in(client, user, password)
     url = authorize_url(app, acr_values=MFA)
     response = client.get(url)
