@@ -4,6 +4,7 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
@@ -62,6 +63,20 @@ class AccountAdapter(DefaultAccountAdapter):
             context["signup_url"] = site_url(reverse("account_signup"))
         super().send_mail(template_prefix, email, context)
 
+    def get_reauthentication_methods(self, user):
+        """A person with a second factor re-authenticates with it (a code, a recovery code or a key), not the password.
+
+        Otherwise a stolen session and password, or mailbox, could remove the factor that guards the account.
+        """
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.utils import is_mfa_enabled
+
+        methods = super().get_reauthentication_methods(user)
+        factors = [method for method in methods if method["id"].startswith("mfa_")]
+        if len(factors) > 1 and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            factors.sort(key=lambda method: method["id"] != "mfa_reauthenticate:webauthn")  # the key before codes
+        return factors or methods
+
     def save_user(self, request, user, form, commit=True):
         """Release the address from unproven claims, keep the name typed at sign-up and onboard the new person."""
         user = super().save_user(request, user, form, commit=False)
@@ -104,3 +119,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form)
         user_onboard(user=user)
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor and passkeys name the site from URL, never from the request's Host header; our wording."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "That code is not right or was already used. Enter the current code from your "
+        "authenticator app, or a recovery code you have not used yet.",
+    }
+
+    def _get_site_name(self) -> str:
+        return "SimpleLogin"
+
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        """The WebAuthn relying party is URL's host: a key registered here works only on this site."""
+        return {"id": urlsplit(settings.URL).hostname or "localhost", "name": "SimpleLogin"}

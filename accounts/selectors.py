@@ -123,3 +123,12 @@ def account_summary(*, user) -> dict:
         "expires_at": membership.expires_at if membership else None,
         "alias_quota_left": alias_quota_left(user=user),
     }
+
+
+def user_second_factors(*, user) -> list[str]:
+    """Names of the second factors the person has set up (allauth.mfa), for the settings page."""
+    from allauth.mfa.models import Authenticator
+
+    labels = {Authenticator.Type.TOTP: "authenticator app", Authenticator.Type.WEBAUTHN: "security key or passkey"}
+    types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    return [label for kind, label in labels.items() if kind in types]

@@ -2,6 +2,7 @@
 
 import logging
 
+from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -188,6 +189,7 @@ def _settings_page(request, **forms):
         "membership": membership_get(user=request.user),
         "api_keys": list(selectors.api_key_list(user=request.user)),
         "api_key_form": ApiKeyForm(),
+        "mfa_types": selectors.user_second_factors(user=request.user),
     }
     context.update(forms)
     status = 400 if forms else 200
@@ -235,6 +237,7 @@ def settings_avatar(request):
 
 @login_required
 @require_POST
+@reauthentication_required
 def settings_delete(request):
     """Delete the account after the password is re-entered."""
     form = DeleteAccountForm(request.POST, user=request.user)
@@ -264,6 +267,7 @@ def resend_verification(request):
 @never_cache
 @login_required
 @require_POST
+@reauthentication_required
 def api_key_create(request):
     """Create a key and show it once on its own page; errors go back to the settings page."""
     form = ApiKeyForm(request.POST)

@@ -85,6 +85,16 @@ def claims_build(*, identity: Identity, scopes) -> dict:
     }, scopes)
 
 
+def authentication_claims(*, amr, acr) -> dict:
+    """How the person authenticated, for the id_token only: `amr` (RFC 8176) and `acr` (OIDC Core 2)."""
+    values = {}
+    if amr:
+        values["amr"] = list(amr)
+    if acr:
+        values["acr"] = acr
+    return values
+
+
 def user_object(*, authorization: Authorization, scopes) -> dict:
     """The 2019 `user` object of the token response: the claims plus `id` (the same pairwise value as `sub`)."""
     return {"id": authorization.sub, **claims_build(identity=Identity.from_authorization(authorization), scopes=scopes)}

@@ -98,3 +98,19 @@ class SharedEmail(models.TextChoices):
     CUSTOM = "custom", _("A new custom alias")
     SUGGESTED = "suggested", _("A new alias named after the app")
     REAL = "real", _("My real email")
+
+
+class Amr(models.TextChoices):
+    """Authentication method references in the id_token's `amr` (RFC 8176 2)."""
+
+    PWD = "pwd", _("Password")
+    OTP = "otp", _("One-time code (authenticator app or recovery code)")
+    HWK = "hwk", _("Security key or passkey (WebAuthn)")
+    MFA = "mfa", _("More than one factor")
+
+
+class Acr(models.TextChoices):
+    """Authentication context classes in `acr` and `acr_values` (OIDC Core 2, 3.1.2.1); see docs/provider.md."""
+
+    PWD = "urn:simplelogin:acr:pwd", _("One factor: a password or a log-in provider")
+    MFA = "urn:simplelogin:acr:mfa", _("Two factors (password and a code or key), or a passkey")

@@ -107,9 +107,11 @@ class AuthorizationCode(AbstractGrant):
     """DOT's Grant (swapped) that remembers its use, so a replayed code revokes what it issued (RFC 9700 4.2.4)."""
 
     auth_time = models.DateTimeField(null=True, blank=True)
+    amr = models.CharField(max_length=64, blank=True, default="", help_text="RFC 8176 values, space-separated.")
+    acr = models.CharField(max_length=64, blank=True, default="", help_text="oauth_provider.constants.Acr")
     used_at = models.DateTimeField(null=True, blank=True)
     access_token_id = models.BigIntegerField(null=True, blank=True)
-    token_family = models.UUIDField(null=True, blank=True)
+    token_family = models.UUIDField(null=True, blank=True, db_index=True)  # refreshes find their code's amr/acr
 
     class Meta(AbstractGrant.Meta):
         swappable = "OAUTH2_PROVIDER_GRANT_MODEL"

@@ -55,13 +55,22 @@ class Validator(OAuth2Validator):
     # --- authorization codes -----------------------------------------------------------------------------
 
     def _create_authorization_code(self, request, code, expires=None):
-        """DOT's (which applies COMPLIANT_BCP_RFC9700_PKCE_METHOD), then the log-in time the code carries (OIDC 2)."""
+        """DOT's (which applies COMPLIANT_BCP_RFC9700_PKCE_METHOD), then how and when the person authenticated."""
         grant = super()._create_authorization_code(request, code, expires)
         auth_time = getattr(request, "auth_time", None)
-        if auth_time:
-            grant.auth_time = datetime.fromtimestamp(auth_time, tz=UTC)
-            Grant.objects.filter(pk=grant.pk).update(auth_time=grant.auth_time)
+        grant.auth_time = datetime.fromtimestamp(auth_time, tz=UTC) if auth_time else None
+        grant.amr = " ".join(getattr(request, "amr", None) or ())
+        grant.acr = getattr(request, "acr", None) or ""
+        if grant.auth_time or grant.amr or grant.acr:
+            Grant.objects.filter(pk=grant.pk).update(auth_time=grant.auth_time, amr=grant.amr, acr=grant.acr)
         return grant
+
+    @staticmethod
+    def _authentication_from_grant(request, grant) -> None:
+        """What the id_token of a code exchange or refresh says of the log in: the code's (OIDC Core 12.2)."""
+        request.auth_time = int(grant.auth_time.timestamp()) if grant.auth_time else None
+        request.amr = grant.amr.split()
+        request.acr = grant.acr or None
 
     def _grant(self, code, request):
         """The code's row, read once per token request."""
@@ -95,7 +104,7 @@ class Validator(OAuth2Validator):
             return False  # RFC 9700 2.1.1: a code_verifier for a code issued without code_challenge (PKCE downgrade)
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
-        request.auth_time = int(grant.auth_time.timestamp()) if grant.auth_time else None
+        self._authentication_from_grant(request, grant)
         if grant.nonce:
             request.nonce = grant.nonce
         if grant.claims:
@@ -197,12 +206,21 @@ class Validator(OAuth2Validator):
         return request._sl_refresh_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        """DOT's rotation and family revocation on reuse; the person must be active and the consent still exist."""
-        return (
+        """DOT's rotation and family revocation on reuse; the person must be active and the consent still exist.
+
+        The refreshed id_token says what the first one said of the log in (auth_time, amr, acr), from the code.
+        """
+        valid = (
             super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
             and request.user.is_active
             and self._authorization(request) is not None
         )
+        family = getattr(getattr(request, "refresh_token_instance", None), "token_family", None)
+        if valid and family:
+            grant = Grant.objects.filter(token_family=family).only("auth_time", "amr", "acr").first()
+            if grant is not None:
+                self._authentication_from_grant(request, grant)
+        return valid
 
     def save_bearer_token(self, token, request, *args, **kwargs):
         """Store the tokens, then add the 2019 `user` object to the token response."""
@@ -248,11 +266,12 @@ class Validator(OAuth2Validator):
         return claims.issuer()
 
     def get_id_token_dictionary(self, token, token_handler, request):
-        """DOT's claims with auth_time taken from the session that authenticated (OIDC Core 2)."""
+        """DOT's claims with auth_time, amr and acr of the log in that authenticated (OIDC Core 2)."""
         id_claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
         auth_time = getattr(request, "auth_time", None)
         if auth_time:
             id_claims["auth_time"] = int(auth_time)
+        id_claims.update(claims.authentication_claims(amr=getattr(request, "amr", None), acr=getattr(request, "acr", None)))
         return id_claims, expiration_time
 
     def finalize_id_token(self, id_token, token, token_handler, request):

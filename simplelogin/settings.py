@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
@@ -174,6 +175,18 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+# Re-authentication (allauth's `reauthentication_required`): sensitive actions ask for the password or a second
+# factor again when the last one is older than this many seconds (docs/security.md).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # allauth's own: adding/removing addresses, setting a password, social links
+# Two-factor and passkeys (allauth.mfa, pages under /accounts/2fa/): an authenticator app with recovery codes,
+# WebAuthn security keys, and passkey log in. Passkeys need https (or http://localhost), never a bare IP address.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "SimpleLogin"
+MFA_TOTP_TOLERANCE = 1  # the code before and after the current one count too (phone clocks drift); each works once
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # plain-http origins other than localhost: local development only
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_QUERY_EMAIL = True

@@ -46,6 +46,25 @@ def signed_in(client, user):
     return client
 
 
+def reauthenticate(client, user) -> None:
+    """Record in the test client's session that `user` just confirmed their password (allauth's recent re-auth)."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time(), "reauthenticated": True}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+@pytest.fixture
+def reauthenticated(signed_in, user):
+    """`signed_in`, having just confirmed the password: sensitive actions (re-authentication) do not ask again."""
+    reauthenticate(signed_in, user)
+    return signed_in
+
+
 @pytest.fixture(scope="session")
 def _session_signing_key(tmp_path_factory):
     """One RSA key for the whole run (generating one per test is slow)."""

@@ -72,3 +72,23 @@ class AuthorizationFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     name = factory.LazyAttribute(lambda o: o.user.name)
     scope = "openid email profile"
+
+
+def totp_code(secret: str, *, step: int = 0) -> str:
+    """The authenticator-app code for now (step 0) or a neighbouring 30 s step, as a phone would show it."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD + step))
+
+
+def totp_enable(user) -> tuple[str, list[str]]:
+    """Turn on an authenticator app and recovery codes for `user`, as allauth's set-up does: (secret, codes)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret, RecoveryCodes.activate(user).generate_codes()

@@ -4,6 +4,7 @@ import functools
 import logging
 from urllib.parse import parse_qsl
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -140,6 +141,7 @@ def client_update(request, client_id: str):
 
 @developer_required
 @require_POST
+@reauthentication_required
 def client_secret_rotate(request, client_id: str):
     """Replace the secret; the new one is shown once, the old one stops working."""
     client = _owned_client(request, client_id)
@@ -153,6 +155,7 @@ def client_secret_rotate(request, client_id: str):
 
 @developer_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def client_delete(request, client_id: str):
     """Confirm (GET), then delete the client and revoke everything it holds (POST)."""
     client = _owned_client(request, client_id)

@@ -3,19 +3,27 @@
 import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 
 from oauth_provider import responses, selectors, services
-from oauth_provider.constants import Prompt, ResponseType, Scope, response_type_normalize
+from oauth_provider.constants import Acr, Prompt, ResponseType, Scope, response_type_normalize
 from oauth_provider.errors import AuthorizeError, error_page
 from oauth_provider.exceptions import ConsentError
 from oauth_provider.forms import ConsentForm
-from oauth_provider.sessions import fresh_login_required, reauth_mark, session_auth_time
+from oauth_provider.sessions import (
+    STEP_UP_SESSION_KEY,
+    acr_values_require_mfa,
+    fresh_login_required,
+    reauth_mark,
+    second_factor_url,
+    session_authentication,
+)
 
 log = logging.getLogger(__name__)
 SCOPE_LABELS = dict(Scope.choices)
@@ -116,17 +124,22 @@ class AuthorizeView(dot_views.AuthorizationView):
             return error
         request = self.request
         prompt = set(request.GET.get("prompt", "").split())
-        auth_time = session_auth_time(request)
-        if fresh_login_required(request=request, prompt=prompt, auth_time=auth_time):
+        authentication = session_authentication(request)
+        if fresh_login_required(request=request, prompt=prompt, auth_time=authentication.auth_time):
             if Prompt.NONE in prompt:
                 return self.error_to_client(credentials, mode, "login_required")
             return self.login_again()
         client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
+        if acr_values_require_mfa(request.GET.get("acr_values")) and authentication.acr != Acr.MFA:
+            if Prompt.NONE in prompt:
+                return self.error_to_client(credentials, mode, "interaction_required")  # OIDC Core 3.1.2.6
+            return self.step_up(client)
+        request.session.pop(STEP_UP_SESSION_KEY, None)
         authorization = selectors.authorization_get(user=request.user, client=client)
         if consent is None:
             # A scope the person has not granted yet needs their consent, even for a known app.
             if authorization is not None and Prompt.CONSENT not in prompt and authorization.covers(scopes):
-                return self.issue(scopes, credentials, mode, authorization, auth_time)
+                return self.issue(scopes, credentials, mode, authorization, authentication)
             if Prompt.NONE in prompt:
                 return self.error_to_client(credentials, mode, "consent_required")
             return self.consent_page(client, scopes, credentials, authorization=authorization)
@@ -145,8 +158,19 @@ class AuthorizeView(dot_views.AuthorizationView):
             except ConsentError as refusal:
                 form.add_error(None, str(refusal))
             else:
-                return self.issue(scopes, credentials, mode, authorization, auth_time)
+                return self.issue(scopes, credentials, mode, authorization, authentication)
         return self.consent_page(client, scopes, credentials, form=form, authorization=authorization, status=400)
+
+    def step_up(self, client):
+        """The app asks for two factors: the second one now, or set one up first and come back (OIDC Core 3.1.2.1)."""
+        next_url = self.request.get_full_path()
+        url = second_factor_url(user=self.request.user)
+        if url:
+            return redirect(f"{url}?{urlencode({'next': next_url})}")
+        self.request.session[STEP_UP_SESSION_KEY] = {"next": next_url, "client": client.name}
+        messages.info(self.request, f"{client.name} asks for two-factor authentication. Set up an authenticator "
+                                    "app or a security key, then continue signing in.")
+        return redirect("mfa_index")
 
     def consent_page(self, client, scopes, credentials, *, form=None, authorization=None, status=200):
         """Render the consent page, the privacy-preserving choice preselected; its CSP lets the redirect reach the client."""
@@ -167,9 +191,12 @@ class AuthorizeView(dot_views.AuthorizationView):
         response._csp_update = {"form-action": [responses.origin(credentials["redirect_uri"])]}
         return response
 
-    def issue(self, scopes, credentials, mode, authorization, auth_time):
+    def issue(self, scopes, credentials, mode, authorization, authentication):
         """Let oauthlib mint the code/tokens (fragment-encoded), then answer in the requested mode."""
-        credentials = {**credentials, "response_mode": responses.FRAGMENT, "auth_time": auth_time}
+        credentials = {
+            **credentials, "response_mode": responses.FRAGMENT, "auth_time": authentication.auth_time,
+            "amr": list(authentication.amr), "acr": authentication.acr,
+        }
         try:
             uri, _headers, _body, _status = self.create_authorization_response(
                 request=self.request, scopes=" ".join(scopes), credentials=credentials, allow=True

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from oauth_provider import claims, keys
-from oauth_provider.constants import GrantType, PkceMethod, Prompt, ResponseMode, ResponseType, Scope
+from oauth_provider.constants import Acr, GrantType, PkceMethod, Prompt, ResponseMode, ResponseType, Scope
 
 
 def _endpoint(name: str) -> str:
@@ -35,7 +35,8 @@ def _metadata() -> dict:
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": [PkceMethod.S256],
         "claims_supported": list(claims.CLAIMS_SUPPORTED) + ["iss", "aud", "exp", "iat", "auth_time", "nonce",
-                                                             "at_hash", "c_hash"],
+                                                             "at_hash", "c_hash", "amr", "acr"],
+        "acr_values_supported": list(Acr.values),
         "prompt_values_supported": list(Prompt.values),
         "authorization_response_iss_parameter_supported": True,
         "claims_parameter_supported": False,

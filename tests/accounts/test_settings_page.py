@@ -79,7 +79,7 @@ def test_remove_avatar(signed_in, user):
     assert not user.avatar
 
 
-def test_delete_account_needs_password_and_removes_data(signed_in, user, password):
+def test_delete_account_needs_password_and_removes_data(signed_in, user, password, reauthenticated):
     AliasFactory(user=user)
     response = signed_in.post("/settings/delete", {"password": "wrong-password"})
     assert response.status_code == 400
@@ -95,7 +95,7 @@ def test_delete_account_needs_password_and_removes_data(signed_in, user, passwor
     assert signed_in.get("/dashboard/").status_code == 302
 
 
-def test_delete_account_whose_alias_an_app_uses_tombstones_every_alias(signed_in, user, password):
+def test_delete_account_whose_alias_an_app_uses_tombstones_every_alias(signed_in, user, password, reauthenticated):
     from accounts.models import DeletedAlias
     from oauth_provider.models import Authorization
     from tests.factories import AuthorizationFactory

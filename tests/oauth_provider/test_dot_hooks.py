@@ -112,7 +112,7 @@ def _id_token_claims(id_token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-ID_TOKEN_ONLY = {"iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "jti", "azp"}
+ID_TOKEN_ONLY = {"iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "jti", "azp", "amr", "acr"}
 
 
 @pytest.mark.parametrize("scope", ["openid", "openid email", "openid profile", "openid email profile",

@@ -41,7 +41,7 @@ def test_signup_name(client, value):
 
 
 @pytest.mark.parametrize("value", BAD[:2])
-def test_api_key_name(signed_in, user, value):
+def test_api_key_name(signed_in, user, value, reauthenticated):
     response = signed_in.post("/settings/api-keys/", {"name": value}, follow=True)
     assert "single line" in response.content.decode()
     assert not ApiKey.objects.filter(user=user).exists()

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from tests.conftest import reauthenticate
 from tests.factories import CLIENT_SECRET, ClientFactory, UserFactory
 
 ISSUER = "http://testserver"
@@ -25,8 +26,9 @@ def developer(db):
 
 @pytest.fixture
 def dev(client, developer):
-    """A test client signed in as the developer."""
+    """A test client signed in as the developer, who just confirmed their password (no re-authentication asked)."""
     client.force_login(developer)
+    reauthenticate(client, developer)
     return client
 
 

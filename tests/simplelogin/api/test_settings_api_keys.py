@@ -23,7 +23,7 @@ def _section(user) -> str:
     return html[html.index('id="api-keys"'):]
 
 
-def test_create_shows_the_key_once_and_it_works(signed_in, user):
+def test_create_shows_the_key_once_and_it_works(signed_in, user, reauthenticated):
     response = signed_in.post("/settings/api-keys/", {"name": "Backup script"})
     assert response.status_code == 201
     assert "no-store" in response["Cache-Control"]
@@ -55,14 +55,14 @@ def test_section_without_keys(user):
     assert "You have no API keys." in _section(user)
 
 
-def test_create_without_a_name_goes_back_with_an_error(signed_in, user):
+def test_create_without_a_name_goes_back_with_an_error(signed_in, user, reauthenticated):
     response = signed_in.post("/settings/api-keys/", {"name": "  "}, follow=True)
     assert response.redirect_chain[-1][0] == "/settings/"
     assert "This field is required." in [str(m) for m in response.context["messages"]]
     assert not ApiKey.objects.filter(user=user).exists()
 
 
-def test_key_count_is_limited(signed_in, user):
+def test_key_count_is_limited(signed_in, user, reauthenticated):
     for n in range(MAX_KEYS_PER_USER):
         api_key_create(user=user, name=f"k{n}")
     response = signed_in.post("/settings/api-keys/", {"name": "one more"}, follow=True)
@@ -98,7 +98,7 @@ def test_key_create_needs_post(signed_in):
 
 
 @pytest.mark.django_db
-def test_settings_page_lists_creates_and_deletes_api_keys(signed_in, user):
+def test_settings_page_lists_creates_and_deletes_api_keys(signed_in, user, reauthenticated):
     page = signed_in.get("/settings/").content.decode()
     assert "API keys" in page and "You have no API keys." in page
     created = signed_in.post("/settings/api-keys/", {"name": "laptop script"}, follow=True).content.decode()
@@ -108,7 +108,7 @@ def test_settings_page_lists_creates_and_deletes_api_keys(signed_in, user):
     assert "laptop script" in page and key not in page
 
 
-def test_a_key_id_already_taken_is_drawn_again(signed_in, user, monkeypatch):
+def test_a_key_id_already_taken_is_drawn_again(signed_in, user, monkeypatch, reauthenticated):
     from accounts import services
 
     taken = api_key_create(user=UserFactory(), name="other")[0].prefix.removeprefix("sl_")
