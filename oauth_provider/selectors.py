@@ -5,11 +5,12 @@ import hashlib
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model
 
-from oauth_provider.models import Authorization, Client
+from oauth_provider.models import Authorization, Client, RegistrationToken, token_digest
 
 TOKEN_WINDOW_DAYS = 30
 
@@ -154,3 +155,21 @@ def client_stats(*, client: Client, now=None) -> dict:
 def client_list_published() -> QuerySet[Client]:
     """Apps shown on /discover/: published ones, by name."""
     return Client.objects.filter(published=True).only("name", "icon", "home_url", "client_id").order_by("name", "id")
+
+
+def registration_token_get_valid(*, token: str) -> RegistrationToken | None:
+    """The unexpired initial access token with this value (RFC 7591 3), with its owner, or None."""
+    return (
+        RegistrationToken.objects.select_related("owner")
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), digest=token_digest(token),
+                owner__is_active=True)
+        .first()
+    )
+
+
+def client_get_by_registration_access_token(*, client_id: str, token: str) -> Client | None:
+    """The registered client this RFC 7592 registration access token manages, or None."""
+    client = client_get_by_client_id(client_id=client_id)
+    if client is None or not client.registration_access_token_digest:
+        return None
+    return client if constant_time_compare(client.registration_access_token_digest, token_digest(token)) else None

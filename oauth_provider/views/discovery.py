@@ -1,11 +1,19 @@
 """Discovery (OpenID Connect Discovery 1.0, RFC 8414) and the JWKS: public documents about the provider."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from oauth_provider import claims, keys
-from oauth_provider.constants import GrantType, PkceMethod, Prompt, ResponseMode, ResponseType, Scope
+from oauth_provider.constants import (
+    GrantType,
+    PkceMethod,
+    Prompt,
+    ResponseMode,
+    ResponseType,
+    Scope,
+)
 
 
 def _endpoint(name: str) -> str:
@@ -15,7 +23,7 @@ def _endpoint(name: str) -> str:
 
 def _metadata() -> dict:
     """What both discovery documents share."""
-    return {
+    metadata = {
         "issuer": claims.issuer(),
         "authorization_endpoint": _endpoint("authorize"),
         "token_endpoint": _endpoint("token"),
@@ -42,6 +50,9 @@ def _metadata() -> dict:
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
     }
+    if settings.DYNAMIC_CLIENT_REGISTRATION:
+        metadata["registration_endpoint"] = _endpoint("register")  # RFC 7591 3, RFC 8414 2
+    return metadata
 
 
 def _public_json(data: dict) -> JsonResponse:

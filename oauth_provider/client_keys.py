@@ -1,0 +1,107 @@
+"""Client apps' public keys (their registered `jwks` or `jwks_uri`): the one module that fetches a client's URL.
+
+A jwks_uri is fetched without following redirects, with a timeout and a size limit, and cached; a failure is cached
+briefly too, so a broken or slow jwks_uri cannot make every authorization request wait.
+"""
+
+import hashlib
+import json
+import logging
+import urllib.error
+import urllib.request
+
+from django.core.cache import cache
+from jwcrypto.common import JWException
+from jwcrypto.jwk import JWKSet
+
+log = logging.getLogger(__name__)
+
+JWKS_MAX_BYTES = 64 * 1024
+JWKS_TIMEOUT_SECONDS = 5
+JWKS_CACHE_SECONDS = 300
+JWKS_FAILURE_CACHE_SECONDS = 30
+FETCH_FAILED = "fetch-failed"
+
+
+class ClientKeysError(Exception):
+    """The client's keys could not be had: the message says why, without echoing what a URL answered."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def jwks_problem(jwks) -> str | None:
+    """Why a JWK Set may not be registered (RFC 7517 5: a `keys` array of public keys), or None."""
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
+        return 'jwks must be a JWK Set: {"keys": [...]} with at least one key.'
+    try:
+        keyset = JWKSet.from_json(json.dumps(jwks))
+    except (JWException, ValueError, TypeError, KeyError):
+        return "jwks holds a key that is not a valid JWK."
+    if any(key.has_private for key in keyset):
+        return "jwks must hold public keys only: never send a private key."
+    return None
+
+
+def _cache_key(uri: str) -> str:
+    return "client-jwks:" + hashlib.sha256(uri.encode()).hexdigest()
+
+
+def _fetch(uri: str) -> str:
+    """The body of the jwks_uri, at most JWKS_MAX_BYTES; ClientKeysError otherwise."""
+    request = urllib.request.Request(uri, headers={"Accept": "application/jwk-set+json, application/json"})
+    try:
+        with _opener.open(request, timeout=JWKS_TIMEOUT_SECONDS) as response:
+            if response.status != 200:
+                raise ClientKeysError(f"The client's jwks_uri answered HTTP {response.status}.")
+            body = response.read(JWKS_MAX_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        raise ClientKeysError(f"The client's jwks_uri answered HTTP {error.code}.") from None
+    except (urllib.error.URLError, OSError, ValueError):
+        raise ClientKeysError("The client's jwks_uri could not be fetched.") from None
+    if len(body) > JWKS_MAX_BYTES:
+        raise ClientKeysError(f"The client's jwks_uri is larger than {JWKS_MAX_BYTES // 1024} KB.")
+    return body.decode("utf-8", errors="replace")
+
+
+def _parse(text: str) -> JWKSet:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise ClientKeysError("The client's jwks_uri is not a JSON JWK Set.") from None
+    if problem := jwks_problem(document):
+        raise ClientKeysError(f"The client's jwks_uri: {problem}")
+    return JWKSet.from_json(json.dumps(document))
+
+
+def client_jwks(*, client, refresh: bool = False) -> JWKSet | None:
+    """The client's public keys (registered `jwks`, else `jwks_uri`, cached), None when it registered neither.
+
+    `refresh` re-fetches the jwks_uri (a kid the cached set lacks: the client rotated its keys).
+    """
+    if client.jwks:
+        return _parse(json.dumps(client.jwks))
+    if not client.jwks_uri:
+        return None
+    key = _cache_key(client.jwks_uri)
+    if refresh and not cache.add(f"{key}:refreshed", True, JWKS_FAILURE_CACHE_SECONDS):
+        refresh = False  # a re-fetch for an unknown kid happens at most once per 30 s
+    cached = None if refresh else cache.get(key)
+    if cached == FETCH_FAILED:
+        raise ClientKeysError("The client's jwks_uri could not be fetched (recently); try again shortly.")
+    if cached is None:
+        try:
+            cached = _fetch(client.jwks_uri)
+            keyset = _parse(cached)
+        except ClientKeysError as error:
+            cache.set(key, FETCH_FAILED, JWKS_FAILURE_CACHE_SECONDS)
+            log.info("client jwks_uri failed client_id=%s reason=%s", client.client_id, error)
+            raise
+        cache.set(key, cached, JWKS_CACHE_SECONDS)
+        return keyset
+    return _parse(cached)
