@@ -20,7 +20,7 @@ JWKS_MAX_BYTES = 64 * 1024
 JWKS_TIMEOUT_SECONDS = 5
 JWKS_CACHE_SECONDS = 300
 JWKS_FAILURE_CACHE_SECONDS = 30
-FETCH_FAILED = "fetch-failed"
+FETCH_FAILED = "fetch-failed:"  # cached as this prefix + the reason
 
 
 class ClientKeysError(Exception):
@@ -92,14 +92,14 @@ def client_jwks(*, client, refresh: bool = False) -> JWKSet | None:
     if refresh and not cache.add(f"{key}:refreshed", True, JWKS_FAILURE_CACHE_SECONDS):
         refresh = False  # a re-fetch for an unknown kid happens at most once per 30 s
     cached = None if refresh else cache.get(key)
-    if cached == FETCH_FAILED:
-        raise ClientKeysError("The client's jwks_uri could not be fetched (recently); try again shortly.")
+    if cached is not None and cached.startswith(FETCH_FAILED):
+        raise ClientKeysError(cached.removeprefix(FETCH_FAILED))
     if cached is None:
         try:
             cached = _fetch(client.jwks_uri)
             keyset = _parse(cached)
         except ClientKeysError as error:
-            cache.set(key, FETCH_FAILED, JWKS_FAILURE_CACHE_SECONDS)
+            cache.set(key, f"{FETCH_FAILED}{error}", JWKS_FAILURE_CACHE_SECONDS)
             log.info("client jwks_uri failed client_id=%s reason=%s", client.client_id, error)
             raise
         cache.set(key, cached, JWKS_CACHE_SECONDS)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from oauth_provider import claims, keys
 from oauth_provider.constants import (
+    REQUEST_OBJECT_SIGNING_ALGS,
     GrantType,
     PkceMethod,
     Prompt,
@@ -47,7 +48,8 @@ def _metadata() -> dict:
         "prompt_values_supported": list(Prompt.values),
         "authorization_response_iss_parameter_supported": True,
         "claims_parameter_supported": False,
-        "request_parameter_supported": False,
+        "request_parameter_supported": True,
+        "request_object_signing_alg_values_supported": list(REQUEST_OBJECT_SIGNING_ALGS),
         "request_uri_parameter_supported": False,
     }
     if settings.DYNAMIC_CLIENT_REGISTRATION:
