@@ -295,3 +295,52 @@ def test_delete_removes_the_client_and_the_registration_token_stops_working(clie
     for method in ("get", "delete"):
         response = configure(client, method, registered["client_id"], token)
         assert response.status_code == 401 and response.json()["error"] == "invalid_token"
+
+
+# --- end to end: a registered client signs in (Authlib against the live server) --------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("auth_method", ["client_secret_basic", "client_secret_post", "none"])
+def test_a_registered_client_signs_in_end_to_end(live_server, settings, monkeypatch, transactional_db, auth_method):
+    import secrets
+
+    import requests
+    from authlib.integrations.requests_client import OAuth2Session
+    from authlib.oidc.core import CodeIDToken
+    from django.test import Client as DjangoClient
+
+    from tests.oauth_provider.test_rp_authlib import REDIRECT_URI, consent_through_the_page, verify_id_token
+
+    settings.URL, settings.DYNAMIC_CLIENT_REGISTRATION = live_server.url, True
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    owner, person = UserFactory(), UserFactory()
+    initial = registration_token_create(owner=owner)[1]
+    discovery = requests.get(f"{live_server.url}/.well-known/openid-configuration", timeout=10).json()
+
+    registered = requests.post(discovery["registration_endpoint"], timeout=10, headers={
+        "Authorization": f"Bearer {initial}"}, json={
+        "client_name": "Registered RP", "redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": auth_method,
+    })
+    assert registered.status_code == 201, registered.text
+    app = registered.json()
+
+    django_client = DjangoClient()
+    django_client.force_login(person)
+    browser = requests.Session()
+    browser.cookies.set(settings.SESSION_COOKIE_NAME, django_client.cookies[settings.SESSION_COOKIE_NAME].value)
+    rp = OAuth2Session(app["client_id"], app.get("client_secret"), scope="openid email", redirect_uri=REDIRECT_URI,
+                       code_challenge_method="S256", token_endpoint_auth_method=auth_method)
+    verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16)
+    url, _state = rp.create_authorization_url(discovery["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
+    location = consent_through_the_page(browser, url, "real")
+    token = rp.fetch_token(discovery["token_endpoint"], authorization_response=location, code_verifier=verifier)
+    claims = verify_id_token(discovery, token["id_token"], CodeIDToken, nonce, app["client_id"])
+    assert claims["email"] == person.email
+    assert rp.get(discovery["userinfo_endpoint"]).json()["email"] == person.email
+
+    configuration = {"Authorization": f"Bearer {app['registration_access_token']}"}
+    assert requests.get(app["registration_client_uri"], headers=configuration, timeout=10).status_code == 200
+    assert requests.delete(app["registration_client_uri"], headers=configuration, timeout=10).status_code == 204
+    assert requests.get(app["registration_client_uri"], headers=configuration, timeout=10).status_code == 401
+    assert rp.get(discovery["userinfo_endpoint"]).status_code == 401  # deleting the client revoked its tokens
