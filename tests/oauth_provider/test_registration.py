@@ -99,6 +99,17 @@ def test_command_refuses_an_unknown_owner(db):
         call_command("create_registration_token", "--owner", "nobody@example.com")
 
 
+def test_the_admin_lists_tokens_cannot_add_one_and_deleting_revokes_it(client, dcr_on, owner, initial_token):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    row = RegistrationToken.objects.get()
+    listing = client.get("/admin/oauth_provider/registrationtoken/")
+    assert listing.status_code == 200 and owner.email in listing.content.decode()
+    assert client.get("/admin/oauth_provider/registrationtoken/add/").status_code == 403
+    client.post(f"/admin/oauth_provider/registrationtoken/{row.pk}/delete/", {"post": "yes"})
+    client.logout()
+    assert register(client, initial_token, METADATA).status_code == 401
+
+
 # --- registering ----------------------------------------------------------------------------------------------
 
 
