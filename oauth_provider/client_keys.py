@@ -43,8 +43,8 @@ def jwks_problem(jwks) -> str | None:
         keyset = JWKSet.from_json(json.dumps(jwks))
     except (JWException, ValueError, TypeError, KeyError):
         return "jwks holds a key that is not a valid JWK."
-    if any(key.has_private for key in keyset):
-        return "jwks must hold public keys only: never send a private key."
+    if any(key.has_private or key.get("kty") == "oct" for key in keyset):
+        return "jwks must hold public keys only: never send a private or symmetric key."
     return None
 
 
@@ -99,7 +99,8 @@ def client_jwks(*, client, refresh: bool = False) -> JWKSet | None:
             cached = _fetch(client.jwks_uri)
             keyset = _parse(cached)
         except ClientKeysError as error:
-            cache.set(key, f"{FETCH_FAILED}{error}", JWKS_FAILURE_CACHE_SECONDS)
+            if not refresh:  # a failed re-fetch keeps the set cached before it
+                cache.set(key, f"{FETCH_FAILED}{error}", JWKS_FAILURE_CACHE_SECONDS)
             log.info("client jwks_uri failed client_id=%s reason=%s", client.client_id, error)
             raise
         cache.set(key, cached, JWKS_CACHE_SECONDS)

@@ -204,6 +204,7 @@ def _private_jwks():
     ({"jwks_uri": "https://notes.example/jwks", "jwks": {"keys": []}}, "not both"),
     ({"jwks": {"keys": []}}, "JWK Set"),
     ({"jwks": {"keys": [{"kty": "RSA"}]}}, "not a valid JWK"),
+    ({"jwks": {"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}}, "public keys only"),
     ({"jwks_uri": "http://notes.example/jwks"}, "jwks_uri: Use https"),
 ])
 def test_bad_metadata_is_invalid_client_metadata(client, dcr_on, initial_token, change, problem):

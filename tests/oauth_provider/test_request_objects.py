@@ -233,6 +233,14 @@ def test_a_rotated_key_makes_the_jwks_uri_fetched_again(signed_in, uri_app, jwks
     assert jwks_server.hits == 2
 
 
+def test_a_failed_re_fetch_keeps_the_cached_keys(signed_in, uri_app, jwks_server, ec_key):
+    jwks_server.serve(public_set(ec_key))
+    assert "code" in response_params(authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256")))
+    jwks_server.status = 500
+    assert "does not verify" in _refused(signed_in, uri_app, request_object(rsa_key(kid="unknown"), claims_for(uri_app)))
+    assert "code" in response_params(authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256")))
+
+
 @pytest.mark.parametrize("status,body,problem", [
     (404, b"{}", "HTTP 404"),
     (200, b"<html>", "not a JSON JWK Set"),
