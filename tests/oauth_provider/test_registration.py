@@ -139,7 +139,8 @@ def test_register_a_confidential_client_secret_once_hashed_and_in_the_owners_con
     client.force_login(owner)
     console = client.get("/developer/")
     assert console.status_code == 200 and b"Notes" in console.content
-    assert client.get(f"/developer/clients/{registered.client_id}/").status_code == 200
+    page = client.get(f"/developer/clients/{registered.client_id}/")
+    assert page.status_code == 200 and "by the app itself (dynamic registration" in page.content.decode()
 
 
 def test_register_a_public_client_has_no_secret(client, dcr_on, initial_token):
