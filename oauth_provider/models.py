@@ -76,6 +76,9 @@ class Client(AbstractApplication):
         max_length=1024, blank=True, help_text="Where the app publishes the keys that sign its request objects.",
     )
     jwks = models.JSONField(null=True, blank=True, help_text="The app's public keys by value (instead of jwks_uri).")
+    request_uris = models.JSONField(
+        default=list, blank=True, help_text="URLs that may hold the app's request objects (OIDC Core 6.2).",
+    )
     registration_token = models.ForeignKey(
         "oauth_provider.RegistrationToken", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="clients", help_text="The initial access token that registered this client (RFC 7591 3).",

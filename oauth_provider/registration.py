@@ -13,7 +13,7 @@ from django.core.validators import URLValidator, validate_email
 from django.urls import reverse
 
 from oauth_provider.claims import issuer
-from oauth_provider.client_keys import jwks_problem
+from oauth_provider.client_urls import jwks_problem
 from oauth_provider.constants import (
     REQUEST_OBJECT_SIGNING_ALGS,
     RESPONSE_TYPE_FLOW,
@@ -111,6 +111,17 @@ def _keys(data: dict) -> tuple[str, dict | None]:
     return jwks_uri, jwks
 
 
+def _request_uris(data: dict) -> tuple[str, ...]:
+    """Where the client's request objects may be fetched from (OIDC Registration 2): the redirect-URI rules."""
+    uris = _strings(data, "request_uris")
+    if len(uris) > CONTACTS_MAX:
+        raise _invalid(f"request_uris holds {CONTACTS_MAX} URLs at most.")
+    for uri in uris:
+        if len(uri) > 512 or (problem := redirect_uri_problem(uri.split("#", 1)[0])):
+            raise _invalid(f"request_uris: {uri}: {problem if len(uri) <= 512 else 'longer than 512 characters.'}")
+    return tuple(uris)
+
+
 def _contacts(data: dict) -> tuple[str, ...]:
     contacts = _strings(data, "contacts")
     if len(contacts) > CONTACTS_MAX:
@@ -157,7 +168,8 @@ def registration_parse(data) -> Registration:
         ),
         metadata=ClientMetadata(
             policy_uri=_url(data, "policy_uri"), tos_uri=_url(data, "tos_uri"), logo_uri=_url(data, "logo_uri"),
-            contacts=_contacts(data), jwks_uri=jwks_uri, jwks=jwks, token_endpoint_auth_method=method,
+            contacts=_contacts(data), jwks_uri=jwks_uri, jwks=jwks, request_uris=_request_uris(data),
+            token_endpoint_auth_method=method,
         ),
         public=method == TokenEndpointAuthMethod.NONE,
     )
@@ -220,7 +232,8 @@ def registration_response(*, client: Client, secret: str = "", registration_acce
     })
     for name, value in (("client_uri", client.home_url), ("logo_uri", client.logo_uri),
                         ("policy_uri", client.policy_uri), ("tos_uri", client.tos_uri),
-                        ("contacts", client.contacts), ("jwks_uri", client.jwks_uri), ("jwks", client.jwks)):
+                        ("contacts", client.contacts), ("jwks_uri", client.jwks_uri), ("jwks", client.jwks),
+                        ("request_uris", client.request_uris)):
         if value:
             data[name] = value
     return data

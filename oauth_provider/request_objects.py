@@ -1,8 +1,11 @@
-"""Request objects by value (OIDC Core 6.1): the authorization request as a JWT signed with one of the client's keys.
+"""Request objects (OIDC Core 6): the authorization request as a JWT signed with one of the client's keys.
+
+By value in `request` (6.1), or by reference in `request_uri` (6.2), which must be one of the client's registered
+`request_uris`; the server fetches it (oauth_provider/client_urls.py).
 
 Unsigned (`alg: none`) objects are refused, and so are HS256/384/512 ones: verifying those needs the client secret in
 clear and we keep only a hash of it. RS256 and ES256 objects are verified with the client's registered `jwks` or
-`jwks_uri` (oauth_provider/client_keys.py). `iss` must be the client_id and `aud` our issuer; the parameters inside
+`jwks_uri` (oauth_provider/client_urls.py). `iss` must be the client_id and `aud` our issuer; the parameters inside
 the object win over the query's. The authorization view applies a valid object before anything else looks at the
 request; rules.py answers `invalid_request_object` for one that is still there.
 """
@@ -14,7 +17,7 @@ import time
 from jwcrypto import jws
 from jwcrypto.common import JWException
 
-from oauth_provider import client_keys
+from oauth_provider import client_urls
 from oauth_provider.claims import issuer
 from oauth_provider.constants import REQUEST_OBJECT_SIGNING_ALGS, response_type_normalize
 
@@ -23,7 +26,37 @@ JWT_CLAIMS = frozenset({"iss", "aud", "exp", "iat", "nbf", "jti", "sub"})  # abo
 
 
 class RequestObjectError(Exception):
-    """A request object that may not be used; the message says why (the error_description)."""
+    """A request object that may not be used (invalid_request_object); the message says why."""
+
+
+class RequestUriError(RequestObjectError):
+    """A request_uri that may not be used (invalid_request_uri, OIDC Core 6.3)."""
+
+
+REQUEST_URI_MAX_LENGTH = 512  # OIDC Core 6.2
+
+
+def _registered(client, uri: str) -> bool:
+    """Whether the client registered this request_uri (its fragment aside: OIDC Registration 2)."""
+    base = uri.split("#", 1)[0]
+    return any(isinstance(registered, str) and registered.split("#", 1)[0] == base
+               for registered in client.request_uris or [])
+
+
+def request_object_token(*, client, params: list[tuple[str, str]]) -> str:
+    """The request object of the request: its `request`, or what its registered `request_uri` holds."""
+    values = dict(params)
+    if "request" in values:
+        return values["request"]
+    uri = values["request_uri"]
+    if len(uri) > REQUEST_URI_MAX_LENGTH:
+        raise RequestUriError(f"request_uri is longer than {REQUEST_URI_MAX_LENGTH} characters (OIDC Core 6.2).")
+    if not _registered(client, uri):
+        raise RequestUriError("This request_uri is not one of the client's registered request_uris.")
+    try:
+        return client_urls.request_uri_fetch(uri=uri)
+    except client_urls.ClientKeysError as error:
+        raise RequestUriError(str(error)) from None
 
 
 def _header(token: str) -> dict:
@@ -99,13 +132,13 @@ def request_object_claims(*, client, token: str, response_type: str | None = Non
     header = _header(token)
     alg = _algorithm(header)
     try:
-        keyset = client_keys.client_jwks(client=client)
+        keyset = client_urls.client_jwks(client=client)
         if keyset is None:
             raise RequestObjectError("This client registered no keys: register jwks_uri or jwks to sign request objects.")
         payload = _verified_payload(token, keyset, alg, header.get("kid"))
         if payload is None and client.jwks_uri and not client.jwks:
-            payload = _verified_payload(token, client_keys.client_jwks(client=client, refresh=True), alg, header.get("kid"))
-    except client_keys.ClientKeysError as error:
+            payload = _verified_payload(token, client_urls.client_jwks(client=client, refresh=True), alg, header.get("kid"))
+    except client_urls.ClientKeysError as error:
         raise RequestObjectError(str(error)) from None
     if payload is None:
         raise RequestObjectError("The request object's signature does not verify with the client's keys.")
@@ -137,23 +170,24 @@ def _parameter(value) -> str | None:
 
 
 def request_object_apply(*, client, params: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The request's parameters with the object's in their place and `request` gone (OIDC Core 6.3.3)."""
-    token = next(value for key, value in params if key == "request")
+    """The request's parameters with the object's in their place, `request`/`request_uri` gone (OIDC Core 6.3.3)."""
+    token = request_object_token(client=client, params=params)
     claims = request_object_claims(client=client, token=token, response_type=dict(params).get("response_type"))
     inside = {
         name: parameter for name, value in claims.items()
         if name not in JWT_CLAIMS and (parameter := _parameter(value)) is not None
     }
-    kept = [(key, value) for key, value in params if key != "request" and key not in inside]
+    kept = [(key, value) for key, value in params if key not in ("request", "request_uri") and key not in inside]
     return kept + list(inside.items())
 
 
-def request_object_problem(*, client, token: str, response_type: str | None) -> str | None:
-    """Why this request object may not be used, or None."""
+def request_object_problem(*, client, params: list[tuple[str, str]], response_type: str | None):
+    """Why the request object (`request` or `request_uri` in params) may not be used: a RequestObjectError, or None."""
     if client is None:
-        return "Unknown client."
+        return RequestObjectError("Unknown client.")
     try:
-        request_object_claims(client=client, token=token, response_type=response_type)
+        request_object_claims(client=client, token=request_object_token(client=client, params=params),
+                              response_type=response_type)
     except RequestObjectError as error:
-        return str(error)
+        return error
     return None

@@ -321,6 +321,7 @@ class ClientMetadata:
     contacts: tuple[str, ...] = ()
     jwks_uri: str = ""
     jwks: dict | None = None
+    request_uris: tuple[str, ...] = ()
     token_endpoint_auth_method: str = ""
 
 
@@ -341,7 +342,7 @@ def registration_token_create(*, owner, label: str = "", expires_at: datetime | 
 def _metadata_apply(client: Client, metadata: ClientMetadata) -> None:
     client.policy_uri, client.tos_uri, client.logo_uri = metadata.policy_uri, metadata.tos_uri, metadata.logo_uri
     client.contacts = list(metadata.contacts)
-    client.jwks_uri, client.jwks = metadata.jwks_uri, metadata.jwks
+    client.jwks_uri, client.jwks, client.request_uris = metadata.jwks_uri, metadata.jwks, list(metadata.request_uris)
     client.token_endpoint_auth_method = metadata.token_endpoint_auth_method
 
 

@@ -49,7 +49,7 @@ class AuthorizeView(dot_views.AuthorizationView):
     def request_object_apply(self, request):
         """A valid request object's parameters replace the query's (OIDC Core 6.3.3); rules.py refuses others."""
         query = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
-        if [key for key, _ in query].count("request") != 1:
+        if sum(key in ("request", "request_uri") for key, _ in query) != 1:
             return
         client = selectors.client_get_by_client_id(client_id=request.GET.get("client_id", ""))
         if client is None:

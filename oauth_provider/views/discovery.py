@@ -50,7 +50,8 @@ def _metadata() -> dict:
         "claims_parameter_supported": False,
         "request_parameter_supported": True,
         "request_object_signing_alg_values_supported": list(REQUEST_OBJECT_SIGNING_ALGS),
-        "request_uri_parameter_supported": False,
+        "request_uri_parameter_supported": True,
+        "require_request_uri_registration": True,
     }
     if settings.DYNAMIC_CLIENT_REGISTRATION:
         metadata["registration_endpoint"] = _endpoint("register")  # RFC 7591 3, RFC 8414 2

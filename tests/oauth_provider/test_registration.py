@@ -207,6 +207,8 @@ def _private_jwks():
     ({"jwks": {"keys": [{"kty": "RSA"}]}}, "not a valid JWK"),
     ({"jwks": {"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}}, "public keys only"),
     ({"jwks_uri": "http://notes.example/jwks"}, "jwks_uri: Use https"),
+    ({"request_uris": ["http://notes.example/r"]}, "request_uris: http://notes.example/r: Use https"),
+    ({"request_uris": "https://notes.example/r"}, "request_uris must be an array"),
 ])
 def test_bad_metadata_is_invalid_client_metadata(client, dcr_on, initial_token, change, problem):
     response = register(client, initial_token, {**METADATA, **change})
@@ -229,8 +231,10 @@ def test_a_body_that_is_not_a_json_object_is_invalid_client_metadata(client, dcr
 def test_unknown_metadata_is_ignored_and_jwks_is_stored(client, dcr_on, initial_token):
     public = {"keys": [json.loads(jwk.JWK.generate(kty="EC", crv="P-256").export_public())]}
     response = register(client, initial_token, {**METADATA, "software_id": "x", "client_name#fr": "Notes FR",
-                                                "jwks": public, "subject_type": "public"})
+                                                "jwks": public, "subject_type": "public",
+                                                "request_uris": ["https://notes.example/r#abc"]})
     assert response.status_code == 201 and response.json()["jwks"] == public
+    assert response.json()["request_uris"] == ["https://notes.example/r#abc"]
     assert response.json()["subject_type"] == "pairwise"
     assert Client.objects.get().jwks == public
 

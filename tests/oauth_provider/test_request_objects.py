@@ -1,4 +1,4 @@
-"""Request objects by value (OIDC Core 6.1), built and signed with jwcrypto; jwks_uri served by a local HTTP server."""
+"""Request objects (OIDC Core 6), built and signed with jwcrypto; jwks_uri and request_uri served by a local HTTP server."""
 
 import base64
 import json
@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from jwcrypto import jwk, jwt
 
-from oauth_provider import client_keys
+from oauth_provider import client_urls
 from tests.factories import AuthorizationFactory, ClientFactory
 from tests.oauth_provider.conftest import ISSUER, exchange, pkce_pair, response_params
 
@@ -63,7 +63,8 @@ def consented(signed_in, app, user):
 
 def test_discovery_says_request_objects_are_supported(client, db):
     data = client.get("/.well-known/openid-configuration").json()
-    assert data["request_parameter_supported"] is True and data["request_uri_parameter_supported"] is False
+    assert data["request_parameter_supported"] is True and data["request_uri_parameter_supported"] is True
+    assert data["require_request_uri_registration"] is True
     assert data["request_object_signing_alg_values_supported"] == ["RS256", "ES256"]
 
 
@@ -245,7 +246,7 @@ def test_a_failed_re_fetch_keeps_the_cached_keys(signed_in, uri_app, jwks_server
     (404, b"{}", "HTTP 404"),
     (200, b"<html>", "not a JSON JWK Set"),
     (200, json.dumps({"keys": [{"kty": "RSA"}]}).encode(), "not a valid JWK"),
-    (200, b" " * (client_keys.JWKS_MAX_BYTES + 1), "larger than"),
+    (200, b" " * (client_urls.JWKS_MAX_BYTES + 1), "larger than"),
 ])
 def test_a_broken_jwks_uri_is_a_clear_error(signed_in, uri_app, jwks_server, key, status, body, problem):
     jwks_server.status, jwks_server.body = status, body
@@ -253,7 +254,7 @@ def test_a_broken_jwks_uri_is_a_clear_error(signed_in, uri_app, jwks_server, key
 
 
 def test_a_slow_jwks_uri_times_out(signed_in, uri_app, jwks_server, key, monkeypatch):
-    monkeypatch.setattr(client_keys, "JWKS_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(client_urls, "JWKS_TIMEOUT_SECONDS", 0.3)
     jwks_server.serve(public_set(key))
     jwks_server.delay = 1
     started = time.monotonic()
@@ -282,3 +283,60 @@ def test_a_redirecting_jwks_uri_is_not_followed(signed_in, db, user, key, jwks_s
     finally:
         redirector.shutdown()
         redirector.server_close()
+
+
+# --- by reference: request_uri (OIDC Core 6.2) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def ref_app(db, key, jwks_server, signed_in, user):
+    base = jwks_server.url.rsplit("/", 1)[0]
+    app = ClientFactory(jwks=public_set(key), request_uris=[f"{base}/jwks"])
+    AuthorizationFactory(user=user, client=app)
+    return app
+
+
+def by_reference(http, app, uri, **query):
+    params = {"client_id": app.client_id, "response_type": "code", "scope": "openid", "request_uri": uri, **query}
+    return http.get(f"/oauth2/authorize?{urlencode(params)}")
+
+
+def test_a_registered_request_uri_is_fetched_and_applied(signed_in, ref_app, key, jwks_server):
+    jwks_server.status, jwks_server.body = 200, request_object(key, claims_for(ref_app, state="by-ref")).encode()
+    response = by_reference(signed_in, ref_app, f"{jwks_server.url}#sha256-abc", state="outside")
+    params = response_params(response)
+    assert response["Location"].startswith(REDIRECT_URI) and params["state"] == "by-ref" and "code" in params
+    assert jwks_server.hits == 1
+
+
+def _refused_by_reference(http, app, uri, error="invalid_request_uri"):
+    params = response_params(by_reference(http, app, uri, redirect_uri=REDIRECT_URI, state="outside"))
+    assert params["error"] == error and params["state"] == "outside" and "code" not in params, params
+    return params["error_description"]
+
+
+def test_an_unregistered_request_uri_is_not_fetched(signed_in, ref_app, jwks_server):
+    other = jwks_server.url.replace("/jwks", "/other")
+    assert "not one of the client's registered request_uris" in _refused_by_reference(signed_in, ref_app, other)
+    assert jwks_server.hits == 0
+
+
+def test_a_too_long_request_uri_is_refused(signed_in, ref_app, jwks_server):
+    assert "512" in _refused_by_reference(signed_in, ref_app, f"{jwks_server.url}#{'a' * 600}")
+
+
+def test_a_request_uri_that_fails_is_invalid_request_uri(signed_in, ref_app, jwks_server):
+    jwks_server.status = 404
+    assert "request_uri answered HTTP 404" in _refused_by_reference(signed_in, ref_app, jwks_server.url)
+
+
+def test_a_bad_object_at_the_request_uri_is_invalid_request_object(signed_in, ref_app, jwks_server):
+    jwks_server.status, jwks_server.body = 200, b"not-a-jwt"
+    assert "not a JWT" in _refused_by_reference(signed_in, ref_app, jwks_server.url, error="invalid_request_object")
+
+
+def test_request_and_request_uri_together_are_invalid_request(signed_in, ref_app, key, jwks_server):
+    token = request_object(key, claims_for(ref_app))
+    params = response_params(by_reference(signed_in, ref_app, jwks_server.url, request=token,
+                                          redirect_uri=REDIRECT_URI))
+    assert params["error"] == "invalid_request" and "not both" in params["error_description"]

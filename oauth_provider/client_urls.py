@@ -1,7 +1,8 @@
-"""Client apps' public keys (their registered `jwks` or `jwks_uri`): the one module that fetches a client's URL.
+"""What the server fetches from client apps' URLs: their keys (`jwks_uri`) and request objects (`request_uri`).
 
-A jwks_uri is fetched without following redirects, with a timeout and a size limit, and cached; a failure is cached
-briefly too, so a broken or slow jwks_uri cannot make every authorization request wait.
+The one module that requests a client's URL. Every fetch has a timeout and a size limit and follows no redirect;
+results are cached, and a failure is cached briefly too, so a broken or slow URL cannot make every authorization
+request wait. Only URLs the client registered are fetched.
 """
 
 import hashlib
@@ -20,11 +21,12 @@ JWKS_MAX_BYTES = 64 * 1024
 JWKS_TIMEOUT_SECONDS = 5
 JWKS_CACHE_SECONDS = 300
 JWKS_FAILURE_CACHE_SECONDS = 30
+REQUEST_URI_CACHE_SECONDS = 60  # OIDC Registration 2: the OP may cache what a request_uri holds
 FETCH_FAILED = "fetch-failed:"  # cached as this prefix + the reason
 
 
 class ClientKeysError(Exception):
-    """The client's keys could not be had: the message says why, without echoing what a URL answered."""
+    """A client URL could not be used: the message says why, without echoing what the URL answered."""
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -48,25 +50,41 @@ def jwks_problem(jwks) -> str | None:
     return None
 
 
-def _cache_key(uri: str) -> str:
-    return "client-jwks:" + hashlib.sha256(uri.encode()).hexdigest()
+def _cache_key(uri: str, kind: str = "jwks") -> str:
+    return f"client-{kind}:" + hashlib.sha256(uri.encode()).hexdigest()
 
 
-def _fetch(uri: str) -> str:
-    """The body of the jwks_uri, at most JWKS_MAX_BYTES; ClientKeysError otherwise."""
-    request = urllib.request.Request(uri, headers={"Accept": "application/jwk-set+json, application/json"})
+def _fetch(uri: str, *, name: str = "jwks_uri", accept: str = "application/jwk-set+json, application/json") -> str:
+    """The body at the client's URL, at most JWKS_MAX_BYTES; ClientKeysError otherwise."""
+    request = urllib.request.Request(uri, headers={"Accept": accept})
     try:
         with _opener.open(request, timeout=JWKS_TIMEOUT_SECONDS) as response:
             if response.status != 200:
-                raise ClientKeysError(f"The client's jwks_uri answered HTTP {response.status}.")
+                raise ClientKeysError(f"The client's {name} answered HTTP {response.status}.")
             body = response.read(JWKS_MAX_BYTES + 1)
     except urllib.error.HTTPError as error:
-        raise ClientKeysError(f"The client's jwks_uri answered HTTP {error.code}.") from None
+        raise ClientKeysError(f"The client's {name} answered HTTP {error.code}.") from None
     except (urllib.error.URLError, OSError, ValueError):
-        raise ClientKeysError("The client's jwks_uri could not be fetched.") from None
+        raise ClientKeysError(f"The client's {name} could not be fetched.") from None
     if len(body) > JWKS_MAX_BYTES:
-        raise ClientKeysError(f"The client's jwks_uri is larger than {JWKS_MAX_BYTES // 1024} KB.")
+        raise ClientKeysError(f"The client's {name} is larger than {JWKS_MAX_BYTES // 1024} KB.")
     return body.decode("utf-8", errors="replace")
+
+
+def request_uri_fetch(*, uri: str) -> str:
+    """The request object a registered request_uri holds (OIDC Core 6.2), cached briefly; ClientKeysError otherwise."""
+    key = _cache_key(uri, "request-uri")
+    cached = cache.get(key)
+    if cached is not None and cached.startswith(FETCH_FAILED):
+        raise ClientKeysError(cached.removeprefix(FETCH_FAILED))
+    if cached is None:
+        try:
+            cached = _fetch(uri.split("#", 1)[0], name="request_uri", accept="application/oauth-authz-req+jwt, */*")
+        except ClientKeysError as error:
+            cache.set(key, f"{FETCH_FAILED}{error}", JWKS_FAILURE_CACHE_SECONDS)
+            raise
+        cache.set(key, cached, REQUEST_URI_CACHE_SECONDS)
+    return cached.strip()
 
 
 def _parse(text: str) -> JWKSet:
