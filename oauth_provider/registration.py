@@ -24,6 +24,7 @@ from oauth_provider.constants import (
 )
 from oauth_provider.errors import RegistrationError
 from oauth_provider.models import Client, redirect_uri_problem, redirect_uri_problems
+from oauth_provider.request_objects import REQUEST_URI_MAX_LENGTH
 from oauth_provider.services import ClientMetadata, ClientSettings
 
 INVALID_REDIRECT_URI = RegistrationError.INVALID_REDIRECT_URI
@@ -117,8 +118,10 @@ def _request_uris(data: dict) -> tuple[str, ...]:
     if len(uris) > CONTACTS_MAX:
         raise _invalid(f"request_uris holds {CONTACTS_MAX} URLs at most.")
     for uri in uris:
-        if len(uri) > 512 or (problem := redirect_uri_problem(uri.split("#", 1)[0])):
-            raise _invalid(f"request_uris: {uri}: {problem if len(uri) <= 512 else 'longer than 512 characters.'}")
+        if len(uri) > REQUEST_URI_MAX_LENGTH:
+            raise _invalid(f"request_uris: a URL is longer than {REQUEST_URI_MAX_LENGTH} characters (OIDC Core 6.2).")
+        if problem := redirect_uri_problem(uri.split("#", 1)[0]):
+            raise _invalid(f"request_uris: {uri}: {problem}")
     return tuple(uris)
 
 
