@@ -7,7 +7,7 @@ Unsigned (`alg: none`) objects are refused, and so are HS256/384/512 ones: verif
 clear and we keep only a hash of it. RS256 and ES256 objects are verified with the client's registered `jwks` or
 `jwks_uri` (oauth_provider/client_urls.py). `iss` must be the client_id and `aud` our issuer; the parameters inside
 the object win over the query's. The authorization view applies a valid object before anything else looks at the
-request; rules.py answers `invalid_request_object` for one that is still there.
+request; rules.py answers `invalid_request_object` (or `invalid_request_uri`) for one that is still there.
 """
 
 import base64
