@@ -1,5 +1,6 @@
 """The JSON API of accounts: the person (`/api/v1/me`) and their aliases; thin over the same services as the pages."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -56,7 +57,18 @@ class AliasSerializer(serializers.ModelSerializer):
 
 
 # What the schema promises is exactly what is accepted: dot-separated runs of letters, digits, _ and -.
-PREFIX = RegexValidator(
+class PrefixValidator(RegexValidator):
+    """The schema's pattern (drf-spectacular publishes it); a refusal names the characters that are wrong."""
+
+    def __call__(self, value):
+        try:
+            super().__call__(value)
+        except ValidationError:
+            problem = services.prefix_problem(value, fold_accents=False)
+            raise ValidationError(f"{problem} {self.message}" if problem else self.message, code=self.code) from None
+
+
+PREFIX = PrefixValidator(
     r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z", code="invalid_prefix",
     message="Use letters, digits, underscore or hyphen, with single dots between them (no dot first or last).",
 )

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts import selectors
+from accounts.selectors import AliasOrder
 from simplelogin.validators import single_line
 
 
@@ -111,3 +112,32 @@ class PartnerCodeForm(forms.Form):
         label="Partner code", max_length=100, validators=[single_line],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+
+class AliasFilterForm(forms.Form):
+    """The dashboard's search, filters and sort (GET); a value it does not know is ignored, never an error page."""
+
+    STATES = {"on": True, "off": False}
+    APPS = {"used": True, "unused": False}
+
+    q = forms.CharField(max_length=100, required=False, label="Search aliases", strip=True)
+    state = forms.ChoiceField(
+        required=False, label="Forwarding", choices=[("", "On or off"), ("on", "On"), ("off", "Off")],
+    )
+    app = forms.ChoiceField(
+        required=False, label="Apps", choices=[("", "Any"), ("used", "Used by an app"), ("unused", "Used by no app")],
+    )
+    sort = forms.ChoiceField(required=False, label="Sort", choices=AliasOrder.choices)
+
+    def criteria(self) -> dict:
+        """Keyword arguments of accounts.selectors.alias_list for the valid fields."""
+        data = self.cleaned_data if self.is_valid() else {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return {
+            "search": data.get("q", ""), "enabled": self.STATES.get(data.get("state")),
+            "used_by_app": self.APPS.get(data.get("app")), "order": data.get("sort") or AliasOrder.NEWEST,
+        }
+
+    def is_filtered(self) -> bool:
+        """True when a search or a filter narrows the list."""
+        criteria = self.criteria()
+        return bool(criteria["search"]) or criteria["enabled"] is not None or criteria["used_by_app"] is not None

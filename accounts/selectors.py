@@ -1,6 +1,7 @@
 """Reads about people's addresses and their aliases."""
 
 from allauth.account.models import EmailAddress
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Alias, ApiKey, User
@@ -29,12 +30,40 @@ def email_verified_user_ids(*, email: str) -> set[int]:
     return set(EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True))
 
 
-def alias_list(*, user: User, search: str | None = None) -> QuerySet[Alias]:
-    """The person's aliases, newest first, with the apps using each one prefetched."""
-    aliases = Alias.objects.filter(user=user).prefetch_related("authorizations__client").order_by("-created_at", "-id")
+class AliasOrder(models.TextChoices):
+    """How the dashboard sorts aliases."""
+
+    NEWEST = "newest", "Newest first"
+    OLDEST = "oldest", "Oldest first"
+    ADDRESS = "address", "Address (A–Z)"
+
+
+ALIAS_ORDERING = {
+    AliasOrder.NEWEST: ("-created_at", "-id"),
+    AliasOrder.OLDEST: ("created_at", "id"),
+    AliasOrder.ADDRESS: ("email", "id"),
+}
+
+
+def alias_list(
+    *, user: User, search: str | None = None, enabled: bool | None = None, used_by_app: bool | None = None,
+    order: str = AliasOrder.NEWEST,
+) -> QuerySet[Alias]:
+    """The person's aliases (newest first unless `order` says otherwise), with the apps using each one prefetched.
+
+    `enabled` keeps aliases with forwarding on (True) or off (False); `used_by_app` those an app has (or has not).
+    """
+    aliases = Alias.objects.filter(user=user).prefetch_related("authorizations__client")
+    aliases = aliases.order_by(*ALIAS_ORDERING.get(order, ALIAS_ORDERING[AliasOrder.NEWEST]))
     search = (search or "").strip()
     if search:
         aliases = aliases.filter(Q(email__icontains=search) | Q(note__icontains=search))
+    if enabled is not None:
+        aliases = aliases.filter(enabled=enabled)
+    if used_by_app is True:
+        aliases = aliases.filter(authorizations__isnull=False).distinct()
+    elif used_by_app is False:
+        aliases = aliases.filter(authorizations__isnull=True)
     return aliases
 
 

@@ -133,13 +133,63 @@ def random_suffix(*, length: int = 6) -> str:
     return "".join(secrets.choice(SUFFIX_ALPHABET) for _ in range(length))
 
 
+PREFIX_CHARACTER = re.compile(r"[a-z0-9._-]")
+
+
+def _character_name(character: str) -> str:
+    """How a refused character is named to the person: "the space", or the character in quotes."""
+    if character.isspace():
+        return "the space" if character == " " else "a blank (tab or line break)"
+    return f"“{character}”"
+
+
+def prefix_problem(prefix: str, *, fold_accents: bool = True) -> str | None:
+    """Why a custom prefix is refused, naming the wrong characters (None when it is fine).
+
+    The web folds accents and trims (é → e); the API takes the prefix exactly as sent (`fold_accents=False`).
+    """
+    typed = (prefix or "").strip() if fold_accents else (prefix or "")
+    candidate = _prefix_fold(typed) if fold_accents else typed.lower()
+    wrong = []
+    for original in typed:
+        if fold_accents and unicodedata.combining(original):
+            continue  # an accent typed on its own is dropped like the one in "é"
+        folded = _prefix_fold(original) if fold_accents else original.lower()
+        if not folded or not all(PREFIX_CHARACTER.fullmatch(c) for c in folded):
+            if (name := _character_name(original)) not in wrong:
+                wrong.append(name)
+    if wrong:
+        verb = "is" if len(wrong) == 1 else "are"
+        names = wrong[0] if len(wrong) == 1 else ", ".join(wrong[:-1]) + " and " + wrong[-1]
+        return f"“{typed}”: {names} {verb} not allowed."
+    if not 3 <= len(candidate) <= 40:
+        return f"“{typed}” has {len(candidate)} characters."
+    if candidate.startswith(".") or candidate.endswith("."):
+        return f"“{typed}” starts or ends with a dot."
+    if ".." in candidate:
+        return f"“{typed}” has two dots in a row."
+    return None
+
+
+def _prefix_fold(text: str) -> str:
+    """Accents folded to ASCII and lowercased (é → e, Ｆ → f); characters without an ASCII form vanish."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
 def prefix_normalize(prefix: str) -> str:
-    """Lowercase, fold accents to ASCII, and check a custom prefix; raises InvalidAliasPrefix."""
-    decomposed = unicodedata.normalize("NFKD", (prefix or "").strip())
-    folded = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    """Lowercase, fold accents to ASCII, and check a custom prefix; InvalidAliasPrefix names what is wrong."""
+    folded = _prefix_fold((prefix or "").strip())
     if not PREFIX_ALLOWED.fullmatch(folded) or folded.startswith(".") or folded.endswith(".") or ".." in folded:
-        raise InvalidAliasPrefix()
+        problem = prefix_problem(prefix)
+        raise InvalidAliasPrefix(f"{problem} {InvalidAliasPrefix.default_message}" if problem else None)
     return folded
+
+
+def prefix_suggest(*, name: str) -> str | None:
+    """A custom prefix made from a name ("Demo App" → "demo-app"), or None when too little of it is usable."""
+    words = re.split(r"[^a-z0-9]+", _prefix_fold(name or ""))
+    prefix = "-".join(word for word in words if word)[:40].strip("-")
+    return prefix if len(prefix) >= 3 else None
 
 
 def _alias_insert(*, user: User, local_part: Callable[[], str]) -> Alias:
@@ -171,12 +221,19 @@ def alias_create_random(*, user: User) -> Alias:
     return _alias_insert(user=user, local_part=random_words)
 
 
-def alias_create_custom(*, user: User, prefix: str) -> Alias:
-    """Create `prefix.suffix@EMAIL_DOMAIN` for a premium person; raises an AliasError subclass otherwise."""
+SUFFIX_SHAPE = re.compile(r"[a-z0-9]{6}")
+
+
+def alias_create_custom(*, user: User, prefix: str, suffix: str | None = None) -> Alias:
+    """Create `prefix.suffix@EMAIL_DOMAIN` for a premium person; raises an AliasError subclass otherwise.
+
+    `suffix` (one the site generated, e.g. shown on the consent page) is tried first; a random one when it is taken.
+    """
     if not user_can_create_custom_alias(user=user):
         raise CustomAliasNotAllowed()
     normalized = prefix_normalize(prefix)
-    return _alias_insert(user=user, local_part=lambda: f"{normalized}.{random_suffix()}")
+    suffixes = [suffix] if suffix and SUFFIX_SHAPE.fullmatch(suffix) else []
+    return _alias_insert(user=user, local_part=lambda: f"{normalized}.{suffixes.pop() if suffixes else random_suffix()}")
 
 
 def alias_toggle(*, alias: Alias) -> Alias:

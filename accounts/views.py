@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors, services
 from accounts.exceptions import AliasError, ApiKeyError, InvalidAliasPrefix, PartnerCodeError
 from accounts.forms import (
+    AliasFilterForm,
     ApiKeyForm,
     AvatarForm,
     CustomAliasForm,
@@ -25,7 +27,7 @@ from accounts.forms import (
     ResendVerificationForm,
 )
 from accounts.models import Alias, ApiKey
-from billing.selectors import membership_get, user_can_create_custom_alias
+from billing.selectors import billing_enabled, membership_get, trial_days_left, user_can_create_custom_alias
 from accounts.forwarding.selectors import alias_stats_for_aliases
 
 log = logging.getLogger(__name__)
@@ -38,18 +40,33 @@ def _alias_or_404(request, alias_id: int) -> Alias:
         raise Http404("No such alias.") from None
 
 
+ALIASES_PER_PAGE = 25
+
+
+def _wants_json(request) -> bool:
+    """The dashboard's script (static/js/dashboard.js) asks for JSON; a plain form post gets a redirect."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def _dashboard_page(request, *, custom_form=None, status=200):
-    search = request.GET.get("q", "").strip()[:100]
-    aliases = list(selectors.alias_list(user=request.user, search=search))
+    filters = AliasFilterForm(request.GET, auto_id="alias-%s")
+    paginator = Paginator(selectors.alias_list(user=request.user, **filters.criteria()), ALIASES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    aliases = list(page.object_list)
     stats = alias_stats_for_aliases(aliases=aliases)
     for alias in aliases:
         alias.mail_stats = stats[alias.pk]
     context = {
         "aliases": aliases,
-        "search": search,
+        "page": page,
+        "filters": filters,
+        "filtered": filters.is_filtered(),
         "custom_form": custom_form or CustomAliasForm(),
         "can_create_custom": user_can_create_custom_alias(user=request.user),
         "quota_left": selectors.alias_quota_left(user=request.user),
+        "trial_days_left": trial_days_left(user=request.user),
+        "membership": membership_get(user=request.user),
+        "billing_enabled": billing_enabled(),
     }
     return render(request, "accounts/dashboard.html", context, status=status)
 
@@ -57,7 +74,7 @@ def _dashboard_page(request, *, custom_form=None, status=200):
 @login_required
 @require_http_methods(["GET"])
 def dashboard(request):
-    """The person's aliases: search, create, switch forwarding, note, test email, delete."""
+    """The person's aliases, 25 a page: search, filter, sort, create, switch forwarding, note, test email, delete."""
     return _dashboard_page(request)
 
 
@@ -99,7 +116,10 @@ def alias_toggle(request, alias_id: int):
     """Switch forwarding of one alias on or off."""
     alias = services.alias_toggle(alias=_alias_or_404(request, alias_id))
     state = "on" if alias.enabled else "off"
-    messages.success(request, f"Forwarding for {alias.email} is now {state}.")
+    message = f"Forwarding for {alias.email} is now {state}."
+    if _wants_json(request):
+        return JsonResponse({"enabled": alias.enabled, "message": message})
+    messages.success(request, message)
     return redirect("dashboard")
 
 
@@ -111,9 +131,14 @@ def alias_note(request, alias_id: int):
     try:
         services.alias_update_note(alias=alias, note=request.POST.get("note", ""))
     except AliasError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error)}, status=400)
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The note of {alias.email} is saved.")
+        message = f"The note of {alias.email} is saved."
+        if _wants_json(request):
+            return JsonResponse({"note": alias.note, "message": message})
+        messages.success(request, message)
     return redirect("dashboard")
 
 
@@ -145,7 +170,13 @@ def alias_test_email(request, alias_id: int):
         log.exception("alias test email failed alias_id=%s", alias.pk)
         messages.error(request, "The test email could not be sent right now. Please try again later.")
     else:
-        messages.success(request, f"A test email has been sent to {alias.email}. Please check your inbox.")
+        if alias.enabled:
+            messages.success(request, f"A test email has been sent to {alias.email}. Please check your inbox.")
+        else:
+            messages.warning(request, (
+                f"A test email has been sent to {alias.email}, but forwarding is off: it is blocked and will not "
+                "reach your inbox. Turn forwarding on to receive it."
+            ))
     return redirect("dashboard")
 
 

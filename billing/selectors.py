@@ -1,5 +1,6 @@
 """Reads about a person's plan (the 2019 rules) and their billing state."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
@@ -43,6 +44,14 @@ def user_in_trial(*, user, now: datetime | None = None) -> bool:
     membership = membership_get(user=user)
     now = now or timezone.now()
     return bool(membership and membership.plan == Plan.TRIAL and membership.expires_at and membership.expires_at > now)
+
+
+def trial_days_left(*, user, now: datetime | None = None) -> int | None:
+    """Whole days (rounded up) until the person's running trial ends; None when no trial runs."""
+    now = now or timezone.now()
+    if not user_in_trial(user=user, now=now):
+        return None
+    return math.ceil((user.membership.expires_at - now).total_seconds() / 86400)
 
 
 def user_can_create_custom_alias(*, user, now: datetime | None = None) -> bool:

@@ -108,4 +108,5 @@ class SharedEmail(models.TextChoices):
 
     RANDOM = "random", _("A new random alias")
     CUSTOM = "custom", _("A new custom alias")
+    SUGGESTED = "suggested", _("A new alias named after the app")
     REAL = "real", _("My real email")

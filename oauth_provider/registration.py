@@ -166,11 +166,11 @@ def registration_parse(data) -> Registration:
     return Registration(
         settings=ClientSettings(
             name=name, redirect_uris=redirect_uris, post_logout_redirect_uris=logout_uris,
-            home_url=_url(data, "client_uri"),
+            home_url=_url(data, "client_uri"), policy_uri=_url(data, "policy_uri"), tos_uri=_url(data, "tos_uri"),
             allow_code_flow=code, allow_implicit_flow=implicit, allow_hybrid_flow=hybrid,
         ),
         metadata=ClientMetadata(
-            policy_uri=_url(data, "policy_uri"), tos_uri=_url(data, "tos_uri"), logo_uri=_url(data, "logo_uri"),
+            logo_uri=_url(data, "logo_uri"),
             contacts=_contacts(data), jwks_uri=jwks_uri, jwks=jwks, request_uris=_request_uris(data),
             token_endpoint_auth_method=method,
         ),

@@ -2,15 +2,22 @@
 
 import functools
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model
 
+from accounts.selectors import alias_list, user_can_create_alias
+from billing.selectors import billing_enabled, user_can_create_custom_alias
+from oauth_provider.constants import SharedEmail
 from oauth_provider.models import Authorization, Client, RegistrationToken, token_digest
+from oauth_provider.services import consent_suggestion_sign
 
 TOKEN_WINDOW_DAYS = 30
 
@@ -154,7 +161,74 @@ def client_stats(*, client: Client, now=None) -> dict:
 
 def client_list_published() -> QuerySet[Client]:
     """Apps shown on /discover/: published ones, by name."""
-    return Client.objects.filter(published=True).only("name", "icon", "home_url", "client_id").order_by("name", "id")
+    return Client.objects.filter(published=True).only("name", "icon", "home_url", "policy_uri", "tos_uri", "client_id").order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class ConsentOptions:
+    """What the consent page offers: the aliases to pick from, what can be created, and the preselected choice."""
+
+    aliases: list
+    can_create_random: bool
+    can_create_custom: bool
+    suggestion: str | None  # a signed `prefix.suffix` named after the app (premium), see consent_suggestion_sign
+    suggested_email: str | None
+    default: str  # SharedEmail value or an alias address; never the real email unless the person chose it before
+    no_new_alias_reason: str | None
+    upgrade_url: str | None
+
+
+def consent_options(*, user, client: Client, authorization: Authorization | None) -> ConsentOptions:
+    """The choices of the consent page, the privacy-preserving one preselected (issue 15)."""
+    aliases = list(alias_list(user=user).filter(enabled=True)[:100])
+    if authorization is not None and authorization.alias_id and authorization.alias not in aliases:
+        aliases.insert(0, authorization.alias)  # forwarding off, but the app has it: it may keep it
+    for alias in aliases:
+        alias.other_apps = [a.client for a in alias.authorizations.all() if a.client_id != client.pk]
+    can_random = user_can_create_alias(user=user)
+    can_custom = user_can_create_custom_alias(user=user)
+    suggestion = suggested_email = None
+    if can_custom and (signed := consent_suggestion_sign(user=user, client=client)):
+        suggestion, local_part = signed
+        suggested_email = f"{local_part}@{settings.EMAIL_DOMAIN}"
+    if authorization is not None:
+        default = authorization.alias.email if authorization.alias_id else SharedEmail.REAL
+    elif can_random:
+        default = SharedEmail.RANDOM
+    else:
+        unused = [alias for alias in aliases if not alias.other_apps]
+        default = (unused or aliases)[0].email if aliases else ""
+    reason = None
+    if not can_random:
+        reason = (
+            f"You have used the {settings.MAX_ALIASES_FREE_PLAN} aliases of the free plan, so no new alias can be "
+            "made for this app. Pick one you have, or delete one you no longer need on the dashboard."
+        )
+    return ConsentOptions(
+        aliases=aliases, can_create_random=can_random, can_create_custom=can_custom,
+        suggestion=suggestion, suggested_email=suggested_email, default=default, no_new_alias_reason=reason,
+        upgrade_url=reverse("pricing") if reason and billing_enabled() else None,
+    )
+
+
+def client_for_next_url(*, next_url: str | None) -> Client | None:
+    """The app a log-in page's `next` (this site's authorize URL) comes back to, or None for any other `next`."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    try:
+        parts = urlsplit(next_url or "")
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            return None
+        if not (resolve(parts.path).url_name or "").startswith("authorize"):
+            return None
+    except (ValueError, Resolver404):
+        return None
+    client_ids = parse_qs(parts.query).get("client_id") or [""]
+    if len(client_ids) != 1 or not client_ids[0] or len(client_ids[0]) > 100:
+        return None
+    return client_get_by_client_id(client_id=client_ids[0])
 
 
 def registration_token_get_valid(*, token: str) -> RegistrationToken | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.hashers import identify_hasher
-
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
@@ -30,11 +30,40 @@ class ConsentChoice:
 
     email: str
     custom_prefix: str = ""
+    suggestion: str = ""
     name: str = ""
     share_avatar: bool = False
 
 
-def _alias_for_choice(*, user, choice: ConsentChoice):
+SUGGESTION_SALT = "oauth_provider.consent.suggestion"
+SUGGESTION_MAX_AGE = 24 * 3600
+
+
+def consent_suggestion_sign(*, user, client: Client) -> tuple[str, str] | None:
+    """(signed token, local part) of a custom alias named after the app, e.g. `demo-app.x7k2q9`; None for odd names.
+
+    The suffix is drawn here so the page can show the exact address; the signature keeps people from choosing it.
+    """
+    prefix = alias_services.prefix_suggest(name=client.name)
+    if prefix is None:
+        return None
+    local_part = f"{prefix}.{alias_services.random_suffix()}"
+    token = signing.dumps({"u": user.pk, "c": client.pk, "l": local_part}, salt=SUGGESTION_SALT, compress=False)
+    return token, local_part
+
+
+def _suggestion_local_part(*, user, client: Client, token: str) -> str:
+    """The local part a consent_suggestion_sign token names for this person and app; ConsentError otherwise."""
+    try:
+        data = signing.loads(token or "", salt=SUGGESTION_SALT, max_age=SUGGESTION_MAX_AGE)
+    except signing.BadSignature:
+        raise ConsentError("The suggested alias has expired; please choose again.") from None
+    if not isinstance(data, dict) or data.get("u") != user.pk or data.get("c") != client.pk:
+        raise ConsentError("The suggested alias has expired; please choose again.")
+    return str(data.get("l", ""))
+
+
+def _alias_for_choice(*, user, client: Client, choice: ConsentChoice):
     """The alias to share (created if asked), or None for the real email; ConsentError otherwise."""
     if choice.email == SharedEmail.REAL:
         return None
@@ -47,6 +76,11 @@ def _alias_for_choice(*, user, choice: ConsentChoice):
             if not user_can_create_custom_alias(user=user):
                 raise ConsentError("Custom aliases need a premium plan.")
             return alias_services.alias_create_custom(user=user, prefix=choice.custom_prefix)
+        if choice.email == SharedEmail.SUGGESTED:
+            if not user_can_create_custom_alias(user=user):
+                raise ConsentError("Custom aliases need a premium plan.")
+            prefix, _, suffix = _suggestion_local_part(user=user, client=client, token=choice.suggestion).rpartition(".")
+            return alias_services.alias_create_custom(user=user, prefix=prefix, suffix=suffix)
     except AliasError as error:
         raise ConsentError(str(error)) from error
     return _alias_shareable(alias=alias_selectors.alias_get_by_email_for_user(user=user, email=choice.email))
@@ -67,7 +101,7 @@ def authorization_grant(*, user, client: Client, choice: ConsentChoice, scopes=(
     if len(name) > 128:
         raise ConsentError("The name is too long (128 characters at most).")
     with transaction.atomic():
-        alias = _alias_for_choice(user=user, choice=choice)
+        alias = _alias_for_choice(user=user, client=client, choice=choice)
         authorization, created = Authorization.objects.select_for_update().get_or_create(
             user=user, client=client,
             defaults={"alias": alias, "name": name, "share_avatar": bool(choice.share_avatar), "scope": " ".join(sorted(set(scopes)))},
@@ -189,6 +223,8 @@ class ClientSettings:
     redirect_uris: list[str]
     post_logout_redirect_uris: list[str] = ()
     home_url: str = ""
+    policy_uri: str = ""  # OIDC Dynamic Client Registration 2 / RFC 7591 2 metadata names
+    tos_uri: str = ""
     allow_code_flow: bool = True
     allow_implicit_flow: bool = False
     allow_hybrid_flow: bool = False
@@ -219,7 +255,7 @@ def client_create(
     secret = "" if public else (client_secret or generate_client_secret())
     with transaction.atomic():
         client = Client(
-            name=data.name, user=owner, home_url=data.home_url,
+            name=data.name, user=owner, home_url=data.home_url, policy_uri=data.policy_uri, tos_uri=data.tos_uri,
             redirect_uris=" ".join(data.redirect_uris),
             post_logout_redirect_uris=" ".join(data.post_logout_redirect_uris),
             client_type=Client.CLIENT_PUBLIC if public else Client.CLIENT_CONFIDENTIAL,
@@ -245,6 +281,7 @@ def client_update(
     icon_content = _icon_content(icon)
     client.name = data.name
     client.home_url = data.home_url
+    client.policy_uri, client.tos_uri = data.policy_uri, data.tos_uri
     client.redirect_uris = " ".join(data.redirect_uris)
     client.post_logout_redirect_uris = " ".join(data.post_logout_redirect_uris)
     client.allow_code_flow = data.allow_code_flow
@@ -315,8 +352,6 @@ def client_delete(*, client: Client) -> None:
 class ClientMetadata:
     """What a registered client sets beyond ClientSettings (RFC 7591 2); console edits leave these alone."""
 
-    policy_uri: str = ""
-    tos_uri: str = ""
     logo_uri: str = ""
     contacts: tuple[str, ...] = ()
     jwks_uri: str = ""
@@ -340,7 +375,7 @@ def registration_token_create(*, owner, label: str = "", expires_at: datetime | 
 
 
 def _metadata_apply(client: Client, metadata: ClientMetadata) -> None:
-    client.policy_uri, client.tos_uri, client.logo_uri = metadata.policy_uri, metadata.tos_uri, metadata.logo_uri
+    client.logo_uri = metadata.logo_uri
     client.contacts = list(metadata.contacts)
     client.jwks_uri, client.jwks, client.request_uris = metadata.jwks_uri, metadata.jwks, list(metadata.request_uris)
     client.token_endpoint_auth_method = metadata.token_endpoint_auth_method

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from oauth_provider.constants import RESPONSE_TYPE_FLOW, ResponseMode, ResponseType, Scope
 from oauth_provider.models import Client, redirect_uri_problems
@@ -10,6 +11,7 @@ from oauth_provider.services import ClientSettings
 from simplelogin.validators import single_line
 
 FLOW_FIELDS = ("allow_code_flow", "allow_implicit_flow", "allow_hybrid_flow")
+WEB_URL = URLValidator(schemes=["http", "https"], message="Enter an http or https URL.")
 
 
 def _uri_lines(value: str) -> list[str]:
@@ -36,7 +38,15 @@ class ClientForm(forms.Form):
     )
     icon = forms.FileField(label="Icon", required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
     icon_remove = forms.BooleanField(label="Remove the icon", required=False)
-    home_url = forms.URLField(max_length=1024, label="Home URL", required=False, assume_scheme="https")
+    home_url = forms.URLField(max_length=1024, label="Home URL", required=False, assume_scheme="https", validators=[WEB_URL])
+    policy_uri = forms.URLField(
+        max_length=1024, label="Privacy policy URL", required=False, assume_scheme="https", validators=[WEB_URL],
+        help_text="Shown on the consent page and on Discover (OIDC registration metadata: policy_uri).",
+    )
+    tos_uri = forms.URLField(
+        max_length=1024, label="Terms of service URL", required=False, assume_scheme="https", validators=[WEB_URL],
+        help_text="Shown on the consent page and on Discover (OIDC registration metadata: tos_uri).",
+    )
     client_type = forms.ChoiceField(
         label="Client type", widget=forms.RadioSelect, initial=Client.CLIENT_CONFIDENTIAL,
         choices=[
@@ -69,6 +79,7 @@ class ClientForm(forms.Form):
         """The form's values for an existing client."""
         return {
             "name": client.name, "home_url": client.home_url, "published": client.published,
+            "policy_uri": client.policy_uri, "tos_uri": client.tos_uri,
             "redirect_uris": "\n".join(client.redirect_uris.split()),
             "post_logout_redirect_uris": "\n".join(client.post_logout_redirect_uris.split()),
             **{flow: getattr(client, flow) for flow in FLOW_FIELDS},
@@ -99,6 +110,7 @@ class ClientForm(forms.Form):
         data = self.cleaned_data
         return ClientSettings(
             name=data["name"].strip(), home_url=data.get("home_url", ""),
+            policy_uri=data.get("policy_uri", ""), tos_uri=data.get("tos_uri", ""),
             redirect_uris=data["redirect_uris"], post_logout_redirect_uris=data["post_logout_redirect_uris"],
             **{flow: bool(data.get(flow)) for flow in FLOW_FIELDS},
         )

@@ -7,14 +7,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 
-from accounts.selectors import alias_list, user_can_create_alias
-from billing.selectors import user_can_create_custom_alias
 from oauth_provider import request_objects, responses, selectors, services
-from oauth_provider.constants import Prompt, ResponseType, Scope, SharedEmail, response_type_normalize
+from oauth_provider.constants import Prompt, ResponseType, Scope, response_type_normalize
 from oauth_provider.errors import AuthorizeError, error_page
 from oauth_provider.exceptions import ConsentError
 from oauth_provider.forms import ConsentForm
@@ -103,19 +100,13 @@ class AuthorizeView(dot_views.AuthorizationView):
     # --- signed out ---
 
     def handle_no_permission(self):
-        """Signed out: login_required for prompt=none, otherwise the app's sign-in page."""
+        """Signed out: login_required for prompt=none, otherwise the log-in page, which names the app."""
         scopes, credentials, mode, error = self.validated()
         if error:
             return error
         if Prompt.NONE in set(self.request.GET.get("prompt", "").split()):
             return self.error_to_client(credentials, mode, "login_required")
-        client = selectors.client_get_by_client_id(client_id=credentials["client_id"])
-        next_url = self.next_url(drop_prompt=Prompt.LOGIN)
-        return render(self.request, "oauth_provider/signed_out.html", {
-            "client": client,
-            "login_url": f"{reverse('account_login')}?{urlencode({'next': next_url})}",
-            "signup_url": f"{reverse('account_signup')}?{urlencode({'next': next_url})}",
-        })
+        return redirect_to_login(self.next_url(drop_prompt=Prompt.LOGIN))
 
     def next_url(self, *, drop_prompt: str) -> str:
         """This authorize URL without one prompt value, to come back to after logging in."""
@@ -157,7 +148,10 @@ class AuthorizeView(dot_views.AuthorizationView):
                 return self.issue(scopes, credentials, mode, authorization, auth_time)
             if Prompt.NONE in prompt:
                 return self.error_to_client(credentials, mode, "consent_required")
-            return self.consent_page(client, scopes, credentials, ConsentForm(initial=self.initial(authorization)))
+            return self.consent_page(client, scopes, credentials, authorization=authorization)
+        if consent.get("action") == "switch":
+            log.info("account switch on consent user_id=%s client_id=%s", request.user.pk, client.pk)
+            return self.login_again()
         if consent.get("action") == "deny":
             log.info("authorization denied user_id=%s client_id=%s", request.user.pk, client.pk)
             return self.error_to_client(credentials, mode, "access_denied", "The person declined.")
@@ -171,27 +165,22 @@ class AuthorizeView(dot_views.AuthorizationView):
                 form.add_error(None, str(refusal))
             else:
                 return self.issue(scopes, credentials, mode, authorization, auth_time)
-        return self.consent_page(client, scopes, credentials, form, status=400)
+        return self.consent_page(client, scopes, credentials, form=form, authorization=authorization, status=400)
 
-    def initial(self, authorization):
-        """Consent form defaults: the stored choice, else a new random alias when the plan allows."""
+    def consent_page(self, client, scopes, credentials, *, form=None, authorization=None, status=200):
+        """Render the consent page, the privacy-preserving choice preselected; its CSP lets the redirect reach the client."""
         user = self.request.user
-        if authorization is not None:
-            email = authorization.alias.email if authorization.alias_id else SharedEmail.REAL
-            return {"email": email, "name": authorization.name, "share_avatar": authorization.share_avatar}
-        email = SharedEmail.RANDOM if user_can_create_alias(user=user) else SharedEmail.REAL
-        return {"email": email, "name": user.name, "share_avatar": bool(user.avatar)}
-
-    def consent_page(self, client, scopes, credentials, form, status=200):
-        """Render the consent page; its CSP lets the form's redirect reach the client."""
-        user = self.request.user
+        options = selectors.consent_options(user=user, client=client, authorization=authorization)
+        if form is None:
+            source = authorization or user
+            form = ConsentForm(initial={
+                "email": options.default, "name": source.name,
+                "share_avatar": authorization.share_avatar if authorization else bool(user.avatar),
+            })
         response = render(self.request, self.template_name, {
-            "client": client, "form": form, "scopes": scopes,
+            "client": client, "form": form, "scopes": scopes, "options": options,
             "scope_descriptions": [SCOPE_LABELS.get(scope, scope) for scope in scopes],
             "selected": form["email"].value() or "",
-            "can_create_random": user_can_create_alias(user=user),
-            "can_create_custom": user_can_create_custom_alias(user=user),
-            "aliases": alias_list(user=user).filter(enabled=True)[:100],
         }, status=status)
         # Chrome applies form-action to the redirect that follows the POST.
         response._csp_update = {"form-action": [responses.origin(credentials["redirect_uri"])]}

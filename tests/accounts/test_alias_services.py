@@ -255,3 +255,35 @@ def test_alias_lookups_only_find_the_owners_aliases(user):
         selectors.alias_get_for_user(user=user, alias_id=theirs.pk)
     assert selectors.alias_get_by_email_for_user(user=user, email=mine.email.upper()) == mine
     assert selectors.alias_get_by_email_for_user(user=user, email=theirs.email) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [("Café Shopping", "“Café Shopping”: the space is not allowed."), ("a@b", "“a@b”: “@” is not allowed."),
+     ("plus+tag;x", "“plus+tag;x”: “+” and “;” are not allowed."), ("ab", "“ab” has 2 characters.")],
+)
+def test_a_refused_prefix_names_what_is_wrong(typed, named):
+    with pytest.raises(InvalidAliasPrefix) as error:
+        services.prefix_normalize(typed)
+    assert str(error.value).startswith(named)
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [("Demo App", "demo-app"), ("Ünïcode Café!!", "unicode-cafe"), ("  Hello -- World ", "hello-world"),
+     ("日本", None), ("A", None), ("x" * 60, "x" * 40)],
+)
+def test_prefix_suggest_follows_the_prefix_rules(name, prefix):
+    suggested = services.prefix_suggest(name=name)
+    assert suggested == prefix
+    if suggested:
+        assert services.prefix_normalize(suggested) == suggested
+
+
+def test_custom_alias_takes_the_given_suffix_then_a_random_one_when_taken(user, settings):
+    first = services.alias_create_custom(user=user, prefix="demo-app", suffix="x7k2q9")
+    assert first.email == f"demo-app.x7k2q9@{settings.EMAIL_DOMAIN}"
+    second = services.alias_create_custom(user=user, prefix="demo-app", suffix="x7k2q9")
+    assert second.email != first.email and second.email.startswith("demo-app.")
+    odd = services.alias_create_custom(user=user, prefix="demo-app", suffix="../@evil")
+    assert re.fullmatch(r"demo-app\.[a-z0-9]{6}@.*", odd.email)

@@ -99,11 +99,13 @@ def test_create_custom_alias_empty_prefix_is_a_form_error(signed_in, user):
     assert "This field is required." in response.content.decode()
 
 
-def test_free_plan_sees_upgrade_link_and_custom_is_refused(client):
+def test_free_plan_sees_upgrade_link_and_custom_is_refused(client, settings):
+    settings.STRIPE_TEST_SECRET_KEY = "sk_test_FakeKeyForTheTestSuite0123456789"
+    settings.STRIPE_PRICE_MONTHLY, settings.STRIPE_PRICE_YEARLY = "price_monthly", "price_yearly"
     free = UserFactory(plan=Plan.FREE)
     client.force_login(free)
     page = client.get(reverse("dashboard")).content.decode()
-    assert 'href="/pricing"' in page and "premium feature" in page
+    assert '<a class="button" href="/pricing">Upgrade</a>' in page and "premium feature" in page
     assert 'name="prefix"' not in page
     response = client.post(reverse("alias_create_custom"), {"prefix": "shopping"})
     assert response.status_code == 302
@@ -226,7 +228,7 @@ def _dashboard_queries(client, *, aliases: int) -> int:
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('class="alias-email"') == aliases and f"App {aliases - 1}" in html
+    assert html.count('class="alias-email"') == min(aliases, 25) and f"App {aliases - 1}" in html
     return len(queries)
 
 
@@ -236,6 +238,9 @@ def test_dashboard_query_count_does_not_grow_with_aliases(client, django_assert_
     assert fifty == one, (one, fifty)
     with django_assert_num_queries(one):
         assert client.get(reverse("dashboard"), {"q": "@"}).status_code == 200
+    with django_assert_num_queries(one):
+        filtered = {"q": "@", "state": "on", "app": "used", "sort": "address", "page": "2"}
+        assert client.get(reverse("dashboard"), filtered).status_code == 200
 
 
 def test_dashboard_shows_mail_counts_per_alias(signed_in, user):
@@ -256,3 +261,118 @@ def test_test_emails_are_rate_limited_per_person(signed_in, user, smtp_server):
     response = signed_in.post(reverse("alias_test_email", args=[alias.pk]))
     assert "Too many test emails. Please try again in an hour." in _messages(response)
     assert len(smtp_server.messages) == 10
+
+
+# --- pages, filters and sort ---
+
+
+def _emails(html):
+    import re
+
+    return re.findall(r'class="alias-email" id="alias-email-\d+">([^<]+)<', html)
+
+
+def test_dashboard_shows_25_aliases_a_page_with_links_that_keep_the_filters(signed_in, user):
+    for n in range(30):
+        AliasFactory(user=user, email=f"a{n:02d}@{settings.EMAIL_DOMAIN}")
+    first = signed_in.get(reverse("dashboard"), {"sort": "address"}).content.decode()
+    assert _emails(first)[:2] == [f"a00@{settings.EMAIL_DOMAIN}", f"a01@{settings.EMAIL_DOMAIN}"]
+    assert len(_emails(first)) == 25 and "30 aliases, page 1 of 2" in first
+    assert 'href="?sort=address&amp;page=2"' in first
+    second = signed_in.get(reverse("dashboard"), {"sort": "address", "page": "2"}).content.decode()
+    assert len(_emails(second)) == 5 and _emails(second)[-1] == f"a29@{settings.EMAIL_DOMAIN}"
+    assert 'href="?sort=address&amp;page=1"' in second
+
+
+@pytest.mark.parametrize("params", [{"page": "999"}, {"page": "x"}, {"sort": "evil"}, {"state": "maybe"}, {"app": "[]"},
+                                    {"q": "x" * 500}])
+def test_unknown_filter_values_are_ignored_not_an_error(signed_in, user, params):
+    AliasFactory(user=user)
+    assert signed_in.get(reverse("dashboard"), params).status_code == 200
+
+
+def test_filters_forwarding_on_off_and_used_by_an_app(signed_in, user):
+    used = AliasFactory(user=user, email=f"used@{settings.EMAIL_DOMAIN}")
+    Authorization.objects.create(user=user, client=_client("Bakery Shop"), alias=used)
+    Authorization.objects.create(user=user, client=_client("Second Shop"), alias=used)
+    AliasFactory(user=user, email=f"quiet@{settings.EMAIL_DOMAIN}", enabled=False)
+    get = lambda **params: _emails(signed_in.get(reverse("dashboard"), params).content.decode())  # noqa: E731
+    assert get(state="off") == [f"quiet@{settings.EMAIL_DOMAIN}"]
+    assert get(state="on") == [f"used@{settings.EMAIL_DOMAIN}"]
+    assert get(app="used") == [f"used@{settings.EMAIL_DOMAIN}"]  # once, though two apps use it
+    assert get(app="unused") == [f"quiet@{settings.EMAIL_DOMAIN}"]
+    assert get(sort="oldest") == [f"used@{settings.EMAIL_DOMAIN}", f"quiet@{settings.EMAIL_DOMAIN}"]
+    assert "No alias matches these filters." in signed_in.get(reverse("dashboard"), {"state": "off", "app": "used"}).content.decode()
+
+
+# --- without a page reload (static/js/dashboard.js asks for JSON) ---
+
+
+def test_toggle_answers_json_to_the_dashboard_script(signed_in, user):
+    alias = AliasFactory(user=user)
+    response = signed_in.post(reverse("alias_toggle", args=[alias.pk]), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json() == {"enabled": False, "message": f"Forwarding for {alias.email} is now off."}
+    alias.refresh_from_db()
+    assert alias.enabled is False and not _messages(response)
+
+
+def test_note_answers_json_and_a_refused_note_says_why(signed_in, user):
+    alias = AliasFactory(user=user)
+    response = signed_in.post(reverse("alias_note", args=[alias.pk]), {"note": "  bank  "}, HTTP_ACCEPT="application/json")
+    assert response.json() == {"note": "bank", "message": f"The note of {alias.email} is saved."}
+    response = signed_in.post(reverse("alias_note", args=[alias.pk]), {"note": "x" * 1001}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and "too long" in response.json()["error"]
+    alias.refresh_from_db()
+    assert alias.note == "bank"
+
+
+def test_a_browser_form_post_still_redirects(signed_in, user):
+    alias = AliasFactory(user=user)
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = signed_in.post(reverse("alias_toggle", args=[alias.pk]), HTTP_ACCEPT=accept)
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+
+
+def test_the_dashboard_script_is_our_own_file(signed_in, user):
+    AliasFactory(user=user)
+    response = signed_in.get(reverse("dashboard"))
+    html = response.content.decode()
+    assert '<script src="/static/js/dashboard.js"></script>' in html and "<script>" not in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert 'data-copy="#alias-email-' in html
+
+
+# --- trial, test email with forwarding off, refused prefix ---
+
+
+def test_the_trial_and_its_days_left_are_shown(client):
+    from django.utils import timezone
+
+    person = UserFactory(plan__expires_at=timezone.now() + timezone.timedelta(days=4, hours=3))
+    client.force_login(person)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Your free trial of premium ends in <strong>5 days</strong>" in html
+    assert "Choose a plan" not in html  # payments are off in tests
+
+
+def test_no_trial_line_on_the_free_plan_and_no_upgrade_button_with_payments_off(client):
+    client.force_login(UserFactory(plan=Plan.FREE))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="trial"' not in page and "premium feature" in page
+    assert '<a class="button" href="/pricing">Upgrade</a>' not in page
+
+
+def test_send_test_email_with_forwarding_off_says_it_will_be_blocked(signed_in, user, smtp_server):
+    alias = AliasFactory(user=user, enabled=False)
+    page = signed_in.get(reverse("dashboard")).content.decode()
+    assert f'<span class="help blocked-note" id="blocked-{alias.pk}">Forwarding is off: it will be blocked.</span>' in page
+    response = signed_in.post(reverse("alias_test_email", args=[alias.pk]))
+    assert any("forwarding is off: it is blocked and will not reach your inbox" in m for m in _messages(response))
+
+
+def test_a_refused_custom_prefix_names_the_wrong_character(signed_in, user):
+    response = signed_in.post(reverse("alias_create_custom"), {"prefix": "Café Shopping"})
+    assert response.status_code == 400
+    assert "“Café Shopping”: the space is not allowed." in response.content.decode()
+    assert not user.aliases.exists()

@@ -22,15 +22,37 @@ def consent(http, app, **choices):
 # --- signed out ---
 
 
-def test_signed_out_sees_the_app_and_links_that_come_back(client, app):
+def test_signed_out_goes_straight_to_a_log_in_page_that_names_the_app(client, app):
     response = client.get(authorize_url(app))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert app.name in page and "Sign in or create an account to continue" in page
-    login_link = response.context["login_url"]
-    next_url = parse_qs(urlsplit(login_link).query)["next"][0]
+    assert response.status_code == 302
+    parts = urlsplit(response["Location"])
+    next_url = parse_qs(parts.query)["next"][0]
+    assert parts.path == "/accounts/login/"
     assert next_url.startswith("/oauth2/authorize?") and f"client_id={app.client_id}" in next_url
-    assert "/accounts/signup/" in response.context["signup_url"]
+    page = client.get(response["Location"]).content.decode()
+    assert f"You are signing in to <strong>{app.name}</strong>" in page
+    signup = client.get(f"/accounts/signup/?{urlsplit(response['Location']).query}").content.decode()
+    assert f"You are signing in to <strong>{app.name}</strong>" in signup
+
+
+@pytest.mark.parametrize("next_url", [
+    "/dashboard/", "https://evil.example/oauth2/authorize?client_id={id}", "//evil.example/oauth2/authorize?client_id={id}",
+    "/oauth2/authorize?client_id=unknown", "/oauth2/authorize?client_id={id}&client_id=other",
+    "/oauth2/authorize?client_id=%00", "/oauth2/token?client_id={id}", "/nowhere?client_id={id}",
+])
+def test_the_log_in_page_names_no_app_for_other_next_urls(client, app, next_url):
+    response = client.get("/accounts/login/", {"next": next_url.format(id=app.client_id)})
+    assert response.status_code == 200 and "You are signing in to" not in response.content.decode()
+
+
+def test_not_you_logs_out_and_comes_back_to_the_same_authorization(signed_in, app, user):
+    url = authorize_url(app)
+    assert "Not you?" in signed_in.get(url).content.decode()
+    response = signed_in.post(url, {"action": "switch"})
+    assert response.status_code == 302
+    parts = urlsplit(response["Location"])
+    assert parts.path == "/accounts/login/" and parse_qs(parts.query)["next"] == [url]
+    assert "_auth_user_id" not in signed_in.session and not Authorization.objects.exists()
 
 
 def test_log_in_returns_to_the_authorize_page(client, app, user, password):

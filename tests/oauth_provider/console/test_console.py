@@ -207,3 +207,34 @@ def _delete_queries(count):
 @pytest.mark.django_db
 def test_deleting_a_client_costs_the_same_queries_for_1_or_20_people():
     assert _delete_queries(1) == _delete_queries(20)
+
+
+def test_privacy_policy_and_terms_are_editable_and_shown_on_consent(dev, owned, user, client):
+    response = dev.post(f"/developer/clients/{owned.client_id}/settings", {
+        "name": owned.name, "allow_code_flow": "on", "redirect_uris": owned.redirect_uris,
+        "home_url": "https://app.example", "policy_uri": "https://app.example/privacy", "tos_uri": "app.example/terms",
+    })
+    assert response.status_code == 302
+    owned.refresh_from_db()
+    assert (owned.policy_uri, owned.tos_uri) == ("https://app.example/privacy", "https://app.example/terms")
+    form_page = dev.get(f"/developer/clients/{owned.client_id}/").content.decode()
+    assert 'value="https://app.example/privacy"' in form_page
+    client.force_login(user)
+    consent = client.get(
+        f"/oauth2/authorize?client_id={owned.client_id}&redirect_uri={owned.redirect_uris.split()[0]}"
+        "&response_type=code&scope=openid&state=s"
+    ).content.decode()
+    for link in ('href="https://app.example" rel="noopener noreferrer">Home page',
+                 'href="https://app.example/privacy" rel="noopener noreferrer">Privacy policy',
+                 'href="https://app.example/terms" rel="noopener noreferrer">Terms of service'):
+        assert link in consent
+
+
+@pytest.mark.parametrize("uri", ["javascript:alert(1)", "ftp://app.example/privacy", "not a url"])
+def test_privacy_policy_must_be_a_web_address(dev, owned, uri):
+    response = dev.post(f"/developer/clients/{owned.client_id}/settings", {
+        "name": owned.name, "allow_code_flow": "on", "redirect_uris": owned.redirect_uris, "policy_uri": uri,
+    })
+    assert response.status_code == 400 and response.context["form"].errors["policy_uri"]
+    owned.refresh_from_db()
+    assert owned.policy_uri == ""

@@ -222,3 +222,11 @@ def test_no_free_address_is_409(api, user, monkeypatch):
     assert response.status_code == 409
     assert response.json()["code"] == "alias_unavailable"
     assert not Alias.objects.filter(user=user).exists()
+
+
+def test_a_refused_prefix_names_the_wrong_characters(api, user):
+    response = api.post("/api/v1/aliases/custom", {"prefix": "Café Shopping"}, format="json")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == "prefix" and error["code"] == "invalid_prefix"
+    assert error["detail"].startswith("“Café Shopping”: “é” and the space are not allowed.")
