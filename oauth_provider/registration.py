@@ -33,11 +33,20 @@ URL_MAX_LENGTH = 1024
 NAME_MAX_LENGTH = 255
 CONTACTS_MAX = 10
 # Set by the server, never by the client (RFC 7592 2.2).
-SERVER_FIELDS = ("registration_access_token", "registration_client_uri", "client_secret_expires_at",
-                 "client_id_issued_at")
+SERVER_FIELDS = (
+    "registration_access_token",
+    "registration_client_uri",
+    "client_secret_expires_at",
+    "client_id_issued_at",
+)
 # What we cannot honour: userinfo is plain JSON, nothing is encrypted.
-UNSUPPORTED = ("userinfo_signed_response_alg", "userinfo_encrypted_response_alg", "id_token_encrypted_response_alg",
-               "request_object_encryption_alg", "authorization_signed_response_alg")
+UNSUPPORTED = (
+    "userinfo_signed_response_alg",
+    "userinfo_encrypted_response_alg",
+    "id_token_encrypted_response_alg",
+    "request_object_encryption_alg",
+    "authorization_signed_response_alg",
+)
 ID_TOKEN_ALG = "RS256"
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -94,11 +103,15 @@ def _flows(response_types: list[str], grant_types: list[str]) -> tuple[bool, boo
         if {"token", "id_token"} & set(response_type.split()):
             needs.add(GrantType.IMPLICIT)
         if missing := needs - set(grant_types):
-            raise _invalid(f"response_type {response_type!r} needs grant_types {', '.join(sorted(missing))} "
-                           "(RFC 7591 2.1).")
+            raise _invalid(
+                f"response_type {response_type!r} needs grant_types {', '.join(sorted(missing))} (RFC 7591 2.1)."
+            )
     flows = {RESPONSE_TYPE_FLOW[response_type] for response_type in response_types}
-    return (Client.GRANT_AUTHORIZATION_CODE in flows, Client.GRANT_IMPLICIT in flows,
-            Client.GRANT_OPENID_HYBRID in flows)
+    return (
+        Client.GRANT_AUTHORIZATION_CODE in flows,
+        Client.GRANT_IMPLICIT in flows,
+        Client.GRANT_OPENID_HYBRID in flows,
+    )
 
 
 def _keys(data: dict) -> tuple[str, dict | None]:
@@ -154,7 +167,9 @@ def registration_parse(data) -> Registration:
     code, implicit, hybrid = _flows(response_types, grant_types)
     method = data.get("token_endpoint_auth_method") or TokenEndpointAuthMethod.CLIENT_SECRET_BASIC
     if method not in TokenEndpointAuthMethod.values:
-        raise _invalid(f"Unsupported token_endpoint_auth_method; supported: {', '.join(TokenEndpointAuthMethod.values)}.")
+        raise _invalid(
+            f"Unsupported token_endpoint_auth_method; supported: {', '.join(TokenEndpointAuthMethod.values)}."
+        )
     if data.get("id_token_signed_response_alg", ID_TOKEN_ALG) != ID_TOKEN_ALG:
         raise _invalid("id_token_signed_response_alg must be RS256: every id_token is signed RS256.")
     if "request_object_signing_alg" in data and data["request_object_signing_alg"] not in REQUEST_OBJECT_SIGNING_ALGS:
@@ -165,13 +180,22 @@ def registration_parse(data) -> Registration:
     name = _string(data, "client_name", NAME_MAX_LENGTH) or urlsplit(redirect_uris[0]).hostname or "Registered app"
     return Registration(
         settings=ClientSettings(
-            name=name, redirect_uris=redirect_uris, post_logout_redirect_uris=logout_uris,
-            home_url=_url(data, "client_uri"), policy_uri=_url(data, "policy_uri"), tos_uri=_url(data, "tos_uri"),
-            allow_code_flow=code, allow_implicit_flow=implicit, allow_hybrid_flow=hybrid,
+            name=name,
+            redirect_uris=redirect_uris,
+            post_logout_redirect_uris=logout_uris,
+            home_url=_url(data, "client_uri"),
+            policy_uri=_url(data, "policy_uri"),
+            tos_uri=_url(data, "tos_uri"),
+            allow_code_flow=code,
+            allow_implicit_flow=implicit,
+            allow_hybrid_flow=hybrid,
         ),
         metadata=ClientMetadata(
             logo_uri=_url(data, "logo_uri"),
-            contacts=_contacts(data), jwks_uri=jwks_uri, jwks=jwks, request_uris=_request_uris(data),
+            contacts=_contacts(data),
+            jwks_uri=jwks_uri,
+            jwks=jwks,
+            request_uris=_request_uris(data),
             token_endpoint_auth_method=method,
         ),
         public=method == TokenEndpointAuthMethod.NONE,
@@ -220,23 +244,33 @@ def registration_response(*, client: Client, secret: str = "", registration_acce
     if registration_access_token:
         data["registration_access_token"] = registration_access_token
     data["registration_client_uri"] = f"{issuer()}{reverse('oauth_provider:register-client', args=[client.client_id])}"
-    data.update({
-        "client_name": client.name,
-        "redirect_uris": client.redirect_uris.split(),
-        "post_logout_redirect_uris": client.post_logout_redirect_uris.split(),
-        "grant_types": _grant_types(client),
-        "response_types": _response_types(client),
-        "token_endpoint_auth_method": client.token_endpoint_auth_method or (
-            TokenEndpointAuthMethod.NONE if client.client_type == Client.CLIENT_PUBLIC
-            else TokenEndpointAuthMethod.CLIENT_SECRET_BASIC
-        ),
-        "id_token_signed_response_alg": ID_TOKEN_ALG,
-        "subject_type": "pairwise",
-    })
-    for name, value in (("client_uri", client.home_url), ("logo_uri", client.logo_uri),
-                        ("policy_uri", client.policy_uri), ("tos_uri", client.tos_uri),
-                        ("contacts", client.contacts), ("jwks_uri", client.jwks_uri), ("jwks", client.jwks),
-                        ("request_uris", client.request_uris)):
+    data.update(
+        {
+            "client_name": client.name,
+            "redirect_uris": client.redirect_uris.split(),
+            "post_logout_redirect_uris": client.post_logout_redirect_uris.split(),
+            "grant_types": _grant_types(client),
+            "response_types": _response_types(client),
+            "token_endpoint_auth_method": client.token_endpoint_auth_method
+            or (
+                TokenEndpointAuthMethod.NONE
+                if client.client_type == Client.CLIENT_PUBLIC
+                else TokenEndpointAuthMethod.CLIENT_SECRET_BASIC
+            ),
+            "id_token_signed_response_alg": ID_TOKEN_ALG,
+            "subject_type": "pairwise",
+        }
+    )
+    for name, value in (
+        ("client_uri", client.home_url),
+        ("logo_uri", client.logo_uri),
+        ("policy_uri", client.policy_uri),
+        ("tos_uri", client.tos_uri),
+        ("contacts", client.contacts),
+        ("jwks_uri", client.jwks_uri),
+        ("jwks", client.jwks),
+        ("request_uris", client.request_uris),
+    ):
         if value:
             data[name] = value
     return data

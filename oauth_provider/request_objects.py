@@ -39,8 +39,9 @@ REQUEST_URI_MAX_LENGTH = 512  # OIDC Core 6.2
 def _registered(client, uri: str) -> bool:
     """Whether the client registered this request_uri (its fragment aside: OIDC Registration 2)."""
     base = uri.split("#", 1)[0]
-    return any(isinstance(registered, str) and registered.split("#", 1)[0] == base
-               for registered in client.request_uris or [])
+    return any(
+        isinstance(registered, str) and registered.split("#", 1)[0] == base for registered in client.request_uris or []
+    )
 
 
 def request_object_token(*, client, params: list[tuple[str, str]]) -> str:
@@ -134,10 +135,14 @@ def request_object_claims(*, client, token: str, response_type: str | None = Non
     try:
         keyset = client_urls.client_jwks(client=client)
         if keyset is None:
-            raise RequestObjectError("This client registered no keys: register jwks_uri or jwks to sign request objects.")
+            raise RequestObjectError(
+                "This client registered no keys: register jwks_uri or jwks to sign request objects."
+            )
         payload = _verified_payload(token, keyset, alg, header.get("kid"))
         if payload is None and client.jwks_uri and not client.jwks:
-            payload = _verified_payload(token, client_urls.client_jwks(client=client, refresh=True), alg, header.get("kid"))
+            payload = _verified_payload(
+                token, client_urls.client_jwks(client=client, refresh=True), alg, header.get("kid")
+            )
     except client_urls.ClientKeysError as error:
         raise RequestObjectError(str(error)) from None
     if payload is None:
@@ -149,8 +154,9 @@ def request_object_claims(*, client, token: str, response_type: str | None = Non
     if not isinstance(claims, dict):
         raise RequestObjectError("The request object's payload is not a JSON object.")
     _check_claims(claims, client=client)
-    if "response_type" in claims and response_type_normalize(_parameter(claims["response_type"])) != \
-            response_type_normalize(response_type):
+    if "response_type" in claims and response_type_normalize(
+        _parameter(claims["response_type"])
+    ) != response_type_normalize(response_type):
         # OIDC Core 6.1: response_type is sent as a parameter too, and both must match.
         raise RequestObjectError("The response_type inside the request object differs from the query's.")
     return claims
@@ -174,7 +180,8 @@ def request_object_apply(*, client, params: list[tuple[str, str]]) -> list[tuple
     token = request_object_token(client=client, params=params)
     claims = request_object_claims(client=client, token=token, response_type=dict(params).get("response_type"))
     inside = {
-        name: parameter for name, value in claims.items()
+        name: parameter
+        for name, value in claims.items()
         if name not in JWT_CLAIMS and (parameter := _parameter(value)) is not None
     }
     kept = [(key, value) for key, value in params if key not in ("request", "request_uri") and key not in inside]
@@ -186,8 +193,9 @@ def request_object_problem(*, client, params: list[tuple[str, str]], response_ty
     if client is None:
         return RequestObjectError("Unknown client.")
     try:
-        request_object_claims(client=client, token=request_object_token(client=client, params=params),
-                              response_type=response_type)
+        request_object_claims(
+            client=client, token=request_object_token(client=client, params=params), response_type=response_type
+        )
     except RequestObjectError as error:
         return error
     return None

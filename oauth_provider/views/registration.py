@@ -56,18 +56,25 @@ class RegisterView(RegistrationEndpointView):
         token = _bearer(request)
         registration_token = selectors.registration_token_get_valid(token=token) if token else None
         if registration_token is None:
-            raise BearerTokenError("invalid_token", "Registering needs a valid initial access token "
-                                   "(Authorization: Bearer); ask the operator of this server for one.")
+            raise BearerTokenError(
+                "invalid_token",
+                "Registering needs a valid initial access token "
+                "(Authorization: Bearer); ask the operator of this server for one.",
+            )
         parsed = registration.registration_parse(_json_body(request))
         try:
             client, secret, access_token = services.client_register(
-                registration_token=registration_token, data=parsed.settings, metadata=parsed.metadata,
+                registration_token=registration_token,
+                data=parsed.settings,
+                metadata=parsed.metadata,
                 public=parsed.public,
             )
         except ClientError as error:
             raise RegistrationError(RegistrationError.INVALID_REDIRECT_URI, str(error)) from None
-        return _json(registration.registration_response(
-            client=client, secret=secret, registration_access_token=access_token), status=201)
+        return _json(
+            registration.registration_response(client=client, secret=secret, registration_access_token=access_token),
+            status=201,
+        )
 
 
 class ClientConfigurationView(RegistrationEndpointView):

@@ -15,10 +15,14 @@ from oauth_provider.services import registration_token_create
 from tests.factories import ClientFactory, UserFactory
 
 METADATA = {
-    "client_name": "Notes", "redirect_uris": ["https://notes.example/cb", "http://127.0.0.1:8000/cb"],
-    "client_uri": "https://notes.example", "policy_uri": "https://notes.example/privacy",
-    "tos_uri": "https://notes.example/terms", "logo_uri": "https://notes.example/logo.png",
-    "contacts": ["dev@notes.example"], "post_logout_redirect_uris": ["https://notes.example/bye"],
+    "client_name": "Notes",
+    "redirect_uris": ["https://notes.example/cb", "http://127.0.0.1:8000/cb"],
+    "client_uri": "https://notes.example",
+    "policy_uri": "https://notes.example/privacy",
+    "tos_uri": "https://notes.example/terms",
+    "logo_uri": "https://notes.example/logo.png",
+    "contacts": ["dev@notes.example"],
+    "post_logout_redirect_uris": ["https://notes.example/bye"],
 }
 
 
@@ -83,8 +87,9 @@ def test_an_expired_initial_access_token_is_refused(client, dcr_on, owner):
 def test_command_prints_the_token_once_and_stores_only_its_digest(owner, settings):
     settings.DYNAMIC_CLIENT_REGISTRATION = True
     out = io.StringIO()
-    call_command("create_registration_token", "--owner", owner.email.upper(), "--days", "30", "--label", "ci",
-                 stdout=out)
+    call_command(
+        "create_registration_token", "--owner", owner.email.upper(), "--days", "30", "--label", "ci", stdout=out
+    )
     token = out.getvalue().split("registration_token=")[1].split()[0]
     row = RegistrationToken.objects.get()
     assert row.owner == owner and row.label == "ci" and row.digest == token_digest(token)
@@ -113,8 +118,9 @@ def test_the_admin_lists_tokens_cannot_add_one_and_deleting_revokes_it(client, d
 # --- registering ----------------------------------------------------------------------------------------------
 
 
-def test_register_a_confidential_client_secret_once_hashed_and_in_the_owners_console(client, dcr_on, owner,
-                                                                                     initial_token):
+def test_register_a_confidential_client_secret_once_hashed_and_in_the_owners_console(
+    client, dcr_on, owner, initial_token
+):
     response = register(client, initial_token, METADATA)
     assert response.status_code == 201, response.content
     assert response["Cache-Control"] == "no-store"
@@ -133,7 +139,10 @@ def test_register_a_confidential_client_secret_once_hashed_and_in_the_owners_con
     for name in ("client_uri", "policy_uri", "tos_uri", "logo_uri", "contacts", "post_logout_redirect_uris"):
         assert data[name] == METADATA[name]
     assert (registered.home_url, registered.policy_uri, registered.tos_uri) == (
-        "https://notes.example", "https://notes.example/privacy", "https://notes.example/terms")
+        "https://notes.example",
+        "https://notes.example/privacy",
+        "https://notes.example/terms",
+    )
     assert registered.registration_token.last_used_at is not None
 
     client.force_login(owner)
@@ -152,14 +161,22 @@ def test_register_a_public_client_has_no_secret(client, dcr_on, initial_token):
 
 
 def test_register_implicit_and_hybrid_flows(client, dcr_on, initial_token):
-    response = register(client, initial_token, {
-        **METADATA, "response_types": ["id_token token", "token id_token code"],
-        "grant_types": ["authorization_code", "implicit"],
-    })
+    response = register(
+        client,
+        initial_token,
+        {
+            **METADATA,
+            "response_types": ["id_token token", "token id_token code"],
+            "grant_types": ["authorization_code", "implicit"],
+        },
+    )
     assert response.status_code == 201, response.content
     registered = Client.objects.get(client_id=response.json()["client_id"])
     assert (registered.allow_code_flow, registered.allow_implicit_flow, registered.allow_hybrid_flow) == (
-        False, True, True)
+        False,
+        True,
+        True,
+    )
     assert "code id_token token" in response.json()["response_types"]
 
 
@@ -168,13 +185,16 @@ def test_a_name_defaults_to_the_redirect_host(client, dcr_on, initial_token):
     assert response.status_code == 201 and response.json()["client_name"] == "bare.example"
 
 
-@pytest.mark.parametrize("redirect_uris,problem", [
-    (["http://notes.example/cb"], "Use https"),
-    (["https://notes.example/cb#frag"], "fragment"),
-    (["https://*.notes.example/cb"], "Wildcards"),
-    ([], "redirect_uris is required"),
-    ("https://notes.example/cb", "array of strings"),
-])
+@pytest.mark.parametrize(
+    "redirect_uris,problem",
+    [
+        (["http://notes.example/cb"], "Use https"),
+        (["https://notes.example/cb#frag"], "fragment"),
+        (["https://*.notes.example/cb"], "Wildcards"),
+        ([], "redirect_uris is required"),
+        ("https://notes.example/cb", "array of strings"),
+    ],
+)
 def test_redirect_uris_follow_the_console_rules(client, dcr_on, initial_token, redirect_uris, problem):
     response = register(client, initial_token, {**METADATA, "redirect_uris": redirect_uris})
     assert response.status_code == 400 and response.json()["error"] == "invalid_redirect_uri"
@@ -191,25 +211,28 @@ def _private_jwks():
     return {"keys": [json.loads(jwk.JWK.generate(kty="RSA", size=2048).export_private())]}
 
 
-@pytest.mark.parametrize("change,problem", [
-    ({"grant_types": ["client_credentials"]}, "Unsupported grant_types"),
-    ({"response_types": ["id_token"]}, "needs grant_types implicit"),
-    ({"response_types": ["code", "device"]}, "Unsupported response_type"),
-    ({"token_endpoint_auth_method": "private_key_jwt"}, "token_endpoint_auth_method"),
-    ({"id_token_signed_response_alg": "HS256"}, "RS256"),
-    ({"userinfo_signed_response_alg": "RS256"}, "userinfo_signed_response_alg"),
-    ({"request_object_signing_alg": "none"}, "request_object_signing_alg"),
-    ({"client_name": 7}, "client_name must be a string"),
-    ({"client_uri": "javascript:alert(1)"}, "client_uri must be an http or https URL"),
-    ({"contacts": ["not an email"]}, "not an email address"),
-    ({"jwks_uri": "https://notes.example/jwks", "jwks": {"keys": []}}, "not both"),
-    ({"jwks": {"keys": []}}, "JWK Set"),
-    ({"jwks": {"keys": [{"kty": "RSA"}]}}, "not a valid JWK"),
-    ({"jwks": {"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}}, "public keys only"),
-    ({"jwks_uri": "http://notes.example/jwks"}, "jwks_uri: Use https"),
-    ({"request_uris": ["http://notes.example/r"]}, "request_uris: http://notes.example/r: Use https"),
-    ({"request_uris": "https://notes.example/r"}, "request_uris must be an array"),
-])
+@pytest.mark.parametrize(
+    "change,problem",
+    [
+        ({"grant_types": ["client_credentials"]}, "Unsupported grant_types"),
+        ({"response_types": ["id_token"]}, "needs grant_types implicit"),
+        ({"response_types": ["code", "device"]}, "Unsupported response_type"),
+        ({"token_endpoint_auth_method": "private_key_jwt"}, "token_endpoint_auth_method"),
+        ({"id_token_signed_response_alg": "HS256"}, "RS256"),
+        ({"userinfo_signed_response_alg": "RS256"}, "userinfo_signed_response_alg"),
+        ({"request_object_signing_alg": "none"}, "request_object_signing_alg"),
+        ({"client_name": 7}, "client_name must be a string"),
+        ({"client_uri": "javascript:alert(1)"}, "client_uri must be an http or https URL"),
+        ({"contacts": ["not an email"]}, "not an email address"),
+        ({"jwks_uri": "https://notes.example/jwks", "jwks": {"keys": []}}, "not both"),
+        ({"jwks": {"keys": []}}, "JWK Set"),
+        ({"jwks": {"keys": [{"kty": "RSA"}]}}, "not a valid JWK"),
+        ({"jwks": {"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}}, "public keys only"),
+        ({"jwks_uri": "http://notes.example/jwks"}, "jwks_uri: Use https"),
+        ({"request_uris": ["http://notes.example/r"]}, "request_uris: http://notes.example/r: Use https"),
+        ({"request_uris": "https://notes.example/r"}, "request_uris must be an array"),
+    ],
+)
 def test_bad_metadata_is_invalid_client_metadata(client, dcr_on, initial_token, change, problem):
     response = register(client, initial_token, {**METADATA, **change})
     assert response.status_code == 400, response.content
@@ -230,9 +253,18 @@ def test_a_body_that_is_not_a_json_object_is_invalid_client_metadata(client, dcr
 
 def test_unknown_metadata_is_ignored_and_jwks_is_stored(client, dcr_on, initial_token):
     public = {"keys": [json.loads(jwk.JWK.generate(kty="EC", crv="P-256").export_public())]}
-    response = register(client, initial_token, {**METADATA, "software_id": "x", "client_name#fr": "Notes FR",
-                                                "jwks": public, "subject_type": "public",
-                                                "request_uris": ["https://notes.example/r#abc"]})
+    response = register(
+        client,
+        initial_token,
+        {
+            **METADATA,
+            "software_id": "x",
+            "client_name#fr": "Notes FR",
+            "jwks": public,
+            "subject_type": "public",
+            "request_uris": ["https://notes.example/r#abc"],
+        },
+    )
     assert response.status_code == 201 and response.json()["jwks"] == public
     assert response.json()["request_uris"] == ["https://notes.example/r#abc"]
     assert response.json()["subject_type"] == "pairwise"
@@ -259,10 +291,12 @@ def test_read_answers_the_registration_without_the_secret(client, registered):
 
 def test_a_wrong_registration_token_or_another_clients_is_401(client, registered, initial_token):
     other = register(client, initial_token, {**METADATA, "client_name": "Other"}).json()
-    for client_id, token in ((registered["client_id"], "wrong"),
-                             (registered["client_id"], other["registration_access_token"]),
-                             ("no-such-client", registered["registration_access_token"]),
-                             (registered["client_id"], initial_token)):
+    for client_id, token in (
+        (registered["client_id"], "wrong"),
+        (registered["client_id"], other["registration_access_token"]),
+        ("no-such-client", registered["registration_access_token"]),
+        (registered["client_id"], initial_token),
+    ):
         response = configure(client, "get", client_id, token)
         assert response.status_code == 401 and response.json()["error"] == "invalid_token"
 
@@ -275,9 +309,14 @@ def test_a_console_client_cannot_be_managed_here(client, dcr_on, db):
 
 
 def test_update_replaces_the_metadata(client, registered):
-    body = {"client_id": registered["client_id"], "client_name": "Notes 2", "client_secret": registered["client_secret"],
-            "redirect_uris": ["https://notes.example/new-cb"], "response_types": ["code", "id_token"],
-            "grant_types": ["authorization_code", "implicit"]}
+    body = {
+        "client_id": registered["client_id"],
+        "client_name": "Notes 2",
+        "client_secret": registered["client_secret"],
+        "redirect_uris": ["https://notes.example/new-cb"],
+        "response_types": ["code", "id_token"],
+        "grant_types": ["authorization_code", "implicit"],
+    }
     response = configure(client, "put", registered["client_id"], registered["registration_access_token"], body)
     assert response.status_code == 200, response.content
     data = response.json()
@@ -288,14 +327,17 @@ def test_update_replaces_the_metadata(client, registered):
     assert check_password(registered["client_secret"], updated.client_secret)  # the secret did not change
 
 
-@pytest.mark.parametrize("change,error,problem", [
-    ({"client_id": "someone-else"}, "invalid_client_metadata", "client_id"),
-    ({"client_id": None}, "invalid_client_metadata", "client_id"),
-    ({"registration_access_token": "x"}, "invalid_client_metadata", "set by the server"),
-    ({"client_secret": "not-the-secret"}, "invalid_client_metadata", "current secret"),
-    ({"token_endpoint_auth_method": "none"}, "invalid_client_metadata", "public"),
-    ({"redirect_uris": ["http://notes.example/cb"]}, "invalid_redirect_uri", "Use https"),
-])
+@pytest.mark.parametrize(
+    "change,error,problem",
+    [
+        ({"client_id": "someone-else"}, "invalid_client_metadata", "client_id"),
+        ({"client_id": None}, "invalid_client_metadata", "client_id"),
+        ({"registration_access_token": "x"}, "invalid_client_metadata", "set by the server"),
+        ({"client_secret": "not-the-secret"}, "invalid_client_metadata", "current secret"),
+        ({"token_endpoint_auth_method": "none"}, "invalid_client_metadata", "public"),
+        ({"redirect_uris": ["http://notes.example/cb"]}, "invalid_redirect_uri", "Use https"),
+    ],
+)
 def test_a_bad_update_changes_nothing(client, registered, change, error, problem):
     body = {**METADATA, "client_id": registered["client_id"], **change}
     body = {key: value for key, value in body.items() if value is not None}
@@ -335,10 +377,16 @@ def test_a_registered_client_signs_in_end_to_end(live_server, settings, monkeypa
     initial = registration_token_create(owner=owner)[1]
     discovery = requests.get(f"{live_server.url}/.well-known/openid-configuration", timeout=10).json()
 
-    registered = requests.post(discovery["registration_endpoint"], timeout=10, headers={
-        "Authorization": f"Bearer {initial}"}, json={
-        "client_name": "Registered RP", "redirect_uris": [REDIRECT_URI], "token_endpoint_auth_method": auth_method,
-    })
+    registered = requests.post(
+        discovery["registration_endpoint"],
+        timeout=10,
+        headers={"Authorization": f"Bearer {initial}"},
+        json={
+            "client_name": "Registered RP",
+            "redirect_uris": [REDIRECT_URI],
+            "token_endpoint_auth_method": auth_method,
+        },
+    )
     assert registered.status_code == 201, registered.text
     app = registered.json()
 
@@ -346,8 +394,14 @@ def test_a_registered_client_signs_in_end_to_end(live_server, settings, monkeypa
     django_client.force_login(person)
     browser = requests.Session()
     browser.cookies.set(settings.SESSION_COOKIE_NAME, django_client.cookies[settings.SESSION_COOKIE_NAME].value)
-    rp = OAuth2Session(app["client_id"], app.get("client_secret"), scope="openid email", redirect_uri=REDIRECT_URI,
-                       code_challenge_method="S256", token_endpoint_auth_method=auth_method)
+    rp = OAuth2Session(
+        app["client_id"],
+        app.get("client_secret"),
+        scope="openid email",
+        redirect_uri=REDIRECT_URI,
+        code_challenge_method="S256",
+        token_endpoint_auth_method=auth_method,
+    )
     verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16)
     url, _state = rp.create_authorization_url(discovery["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
     location = consent_through_the_page(browser, url, "real")

@@ -45,9 +45,17 @@ def request_object(key, claims, *, alg="RS256", kid=True):
 
 
 def claims_for(app, **extra):
-    return {"iss": app.client_id, "aud": ISSUER, "exp": int(time.time()) + 300, "client_id": app.client_id,
-            "response_type": "code", "redirect_uri": REDIRECT_URI, "scope": "openid email", "state": "inside",
-            **extra}
+    return {
+        "iss": app.client_id,
+        "aud": ISSUER,
+        "exp": int(time.time()) + 300,
+        "client_id": app.client_id,
+        "response_type": "code",
+        "redirect_uri": REDIRECT_URI,
+        "scope": "openid email",
+        "state": "inside",
+        **extra,
+    }
 
 
 def authorize(http, app, token, **query):
@@ -70,8 +78,9 @@ def test_discovery_says_request_objects_are_supported(client, db):
 
 def test_a_signed_request_object_carries_the_request_and_its_parameters_win(consented, app, key):
     verifier, challenge = pkce_pair()
-    token = request_object(key, claims_for(app, nonce="n-inside", code_challenge=challenge,
-                                           code_challenge_method="S256"))
+    token = request_object(
+        key, claims_for(app, nonce="n-inside", code_challenge=challenge, code_challenge_method="S256")
+    )
     response = authorize(consented, app, token, state="outside", nonce="n-outside")
     params = response_params(response)
     assert response["Location"].startswith(REDIRECT_URI) and params["state"] == "inside" and "code" in params
@@ -127,15 +136,18 @@ def test_hs256_with_the_client_secret_is_refused_with_the_reason(consented, app)
     assert "stored hashed" in _refused(consented, app, token)
 
 
-@pytest.mark.parametrize("change,problem", [
-    ({"iss": "someone-else"}, "iss must be the client_id"),
-    ({"aud": "https://other.example"}, "aud must be the issuer"),
-    ({"exp": int(time.time()) - 3600}, "expired"),
-    ({"nbf": int(time.time()) + 3600}, "not valid yet"),
-    ({"client_id": "other"}, "client_id inside"),
-    ({"response_type": "token"}, "response_type inside"),
-    ({"request_uri": "https://app.example/r"}, "cannot contain request"),
-])
+@pytest.mark.parametrize(
+    "change,problem",
+    [
+        ({"iss": "someone-else"}, "iss must be the client_id"),
+        ({"aud": "https://other.example"}, "aud must be the issuer"),
+        ({"exp": int(time.time()) - 3600}, "expired"),
+        ({"nbf": int(time.time()) + 3600}, "not valid yet"),
+        ({"client_id": "other"}, "client_id inside"),
+        ({"response_type": "token"}, "response_type inside"),
+        ({"request_uri": "https://app.example/r"}, "cannot contain request"),
+    ],
+)
 def test_claims_are_checked(consented, app, key, change, problem):
     assert problem in _refused(consented, app, request_object(key, claims_for(app, **change)))
 
@@ -156,14 +168,17 @@ def test_a_client_without_keys_is_told_to_register_them(signed_in, user, key):
     assert "register jwks_uri or jwks" in _refused(signed_in, keyless, request_object(key, claims_for(keyless)))
 
 
-@pytest.mark.parametrize("token,problem", [("not-a-jwt", "not a JWT"), ("a.b.c.d.e", "Encrypted"),
-                                           ("!!!.e30.sig", "header")])
+@pytest.mark.parametrize(
+    "token,problem", [("not-a-jwt", "not a JWT"), ("a.b.c.d.e", "Encrypted"), ("!!!.e30.sig", "header")]
+)
 def test_garbage_is_invalid_request_object_not_a_500(consented, app, token, problem):
     assert problem in _refused(consented, app, token)
 
 
 def test_an_unknown_client_gets_the_error_page(client, db, key):
-    response = client.get(f"/oauth2/authorize?{urlencode({'client_id': 'nope', 'response_type': 'code', 'request': 'x.y.z'})}")
+    response = client.get(
+        f"/oauth2/authorize?{urlencode({'client_id': 'nope', 'response_type': 'code', 'request': 'x.y.z'})}"
+    )
     assert response.status_code == 400 and b"Invalid client_id" in response.content
 
 
@@ -227,7 +242,9 @@ def test_es256_verified_with_the_jwks_uri_which_is_cached(signed_in, uri_app, jw
 
 def test_a_rotated_key_makes_the_jwks_uri_fetched_again(signed_in, uri_app, jwks_server, ec_key):
     jwks_server.serve(public_set(ec_key))
-    assert "code" in response_params(authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256")))
+    assert "code" in response_params(
+        authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256"))
+    )
     new_key = rsa_key(kid="rsa-2")
     jwks_server.serve(public_set(ec_key, new_key))
     assert "code" in response_params(authorize(signed_in, uri_app, request_object(new_key, claims_for(uri_app))))
@@ -236,18 +253,27 @@ def test_a_rotated_key_makes_the_jwks_uri_fetched_again(signed_in, uri_app, jwks
 
 def test_a_failed_re_fetch_keeps_the_cached_keys(signed_in, uri_app, jwks_server, ec_key):
     jwks_server.serve(public_set(ec_key))
-    assert "code" in response_params(authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256")))
+    assert "code" in response_params(
+        authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256"))
+    )
     jwks_server.status = 500
-    assert "does not verify" in _refused(signed_in, uri_app, request_object(rsa_key(kid="unknown"), claims_for(uri_app)))
-    assert "code" in response_params(authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256")))
+    assert "does not verify" in _refused(
+        signed_in, uri_app, request_object(rsa_key(kid="unknown"), claims_for(uri_app))
+    )
+    assert "code" in response_params(
+        authorize(signed_in, uri_app, request_object(ec_key, claims_for(uri_app), alg="ES256"))
+    )
 
 
-@pytest.mark.parametrize("status,body,problem", [
-    (404, b"{}", "HTTP 404"),
-    (200, b"<html>", "not a JSON JWK Set"),
-    (200, json.dumps({"keys": [{"kty": "RSA"}]}).encode(), "not a valid JWK"),
-    (200, b" " * (client_urls.JWKS_MAX_BYTES + 1), "larger than"),
-])
+@pytest.mark.parametrize(
+    "status,body,problem",
+    [
+        (404, b"{}", "HTTP 404"),
+        (200, b"<html>", "not a JSON JWK Set"),
+        (200, json.dumps({"keys": [{"kty": "RSA"}]}).encode(), "not a valid JWK"),
+        (200, b" " * (client_urls.JWKS_MAX_BYTES + 1), "larger than"),
+    ],
+)
 def test_a_broken_jwks_uri_is_a_clear_error(signed_in, uri_app, jwks_server, key, status, body, problem):
     jwks_server.status, jwks_server.body = status, body
     assert problem in _refused(signed_in, uri_app, request_object(key, claims_for(uri_app)))
@@ -337,6 +363,7 @@ def test_a_bad_object_at_the_request_uri_is_invalid_request_object(signed_in, re
 
 def test_request_and_request_uri_together_are_invalid_request(signed_in, ref_app, key, jwks_server):
     token = request_object(key, claims_for(ref_app))
-    params = response_params(by_reference(signed_in, ref_app, jwks_server.url, request=token,
-                                          redirect_uri=REDIRECT_URI))
+    params = response_params(
+        by_reference(signed_in, ref_app, jwks_server.url, request=token, redirect_uri=REDIRECT_URI)
+    )
     assert params["error"] == "invalid_request" and "not both" in params["error_description"]

@@ -13,8 +13,10 @@ from oauth_provider.services import registration_token_create
 class Command(BaseCommand):
     """`python manage.py create_registration_token --owner dev@example.com [--days 30] [--label ci]`"""
 
-    help = ("Make an initial access token for POST /oauth2/register; clients it registers belong to --owner. "
-            "Prints the token once (only its SHA-256 is stored).")
+    help = (
+        "Make an initial access token for POST /oauth2/register; clients it registers belong to --owner. "
+        "Prints the token once (only its SHA-256 is stored)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--owner", required=True, help="Email of the account whose console shows the clients.")
