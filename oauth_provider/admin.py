@@ -10,7 +10,7 @@ from django.db.models import Count
 from oauth2_provider.forms import ApplicationForm
 
 from oauth_provider import selectors, services
-from oauth_provider.models import Authorization
+from oauth_provider.models import Authorization, RegistrationToken
 
 
 class ClientAdmin(admin.ModelAdmin):
@@ -19,7 +19,7 @@ class ClientAdmin(admin.ModelAdmin):
     form = ApplicationForm
     radio_fields = {"client_type": admin.HORIZONTAL, "authorization_grant_type": admin.VERTICAL}
     raw_id_fields = ("user",)
-    readonly_fields = ("registration_source", "cimd_expires_at")
+    readonly_fields = ("registration_source", "cimd_expires_at", "registration_token", "registration_access_token_digest")
 
     list_display = ("name", "client_id", "owner_email", "client_type", "published", "people", "created")
     list_filter = ("published", "client_type", "allow_code_flow", "allow_implicit_flow", "allow_hybrid_flow")
@@ -85,3 +85,17 @@ class AuthorizationAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for authorization in queryset:
             services.authorization_revoke(authorization=authorization)
+
+
+@admin.register(RegistrationToken)
+class RegistrationTokenAdmin(admin.ModelAdmin):
+    """Initial access tokens for dynamic registration: made by `create_registration_token`, revoked by deleting."""
+
+    list_display = ("__str__", "owner", "created_at", "expires_at", "last_used_at")
+    search_fields = ("owner__email", "label")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    readonly_fields = ("digest", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False  # the token is shown once by the command; the admin only ever sees its digest

@@ -76,6 +76,18 @@ DEFAULT_SCOPES = (Scope.OPENID,)
 API_SCOPES = (Scope.ALIASES_READ, Scope.ALIASES_WRITE)
 
 
+class TokenEndpointAuthMethod(models.TextChoices):
+    """How a registered client authenticates at the token endpoint (RFC 7591 2); `none` is a public client + PKCE."""
+
+    CLIENT_SECRET_BASIC = "client_secret_basic"
+    CLIENT_SECRET_POST = "client_secret_post"
+    NONE = "none"
+
+
+# Algorithms a request object may be signed with (OIDC Core 6.1); HS* needs the secret in clear, we keep a hash.
+REQUEST_OBJECT_SIGNING_ALGS = ("RS256", "ES256")
+
+
 class PkceMethod(models.TextChoices):
     """code_challenge_method values (RFC 7636 4.2); only S256 is accepted (RFC 9700 2.1.1)."""
 

@@ -54,6 +54,21 @@ class BearerTokenError(Exception):
         return no_store(response)
 
 
+class RegistrationError(Exception):
+    """An error of the registration endpoints (RFC 7591 3.2.2): 400 JSON, e.g. invalid_client_metadata."""
+
+    INVALID_REDIRECT_URI = "invalid_redirect_uri"
+    INVALID_CLIENT_METADATA = "invalid_client_metadata"
+
+    def __init__(self, error: str, description: str):
+        super().__init__(description)
+        self.error, self.description = error, description
+
+    def response(self) -> HttpResponse:
+        """The JSON error response."""
+        return no_store(JsonResponse({"error": self.error, "error_description": self.description}, status=400))
+
+
 class AuthorizeError(Exception):
     """An error sent back to a validated redirect_uri, in the request's response mode (RFC 6749 4.1.2.1)."""
 

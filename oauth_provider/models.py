@@ -1,5 +1,6 @@
 """Client apps registered by developers (the swapped django-oauth-toolkit Application model)."""
 
+import hashlib
 import secrets
 from urllib.parse import urlsplit
 
@@ -62,6 +63,29 @@ class Client(AbstractApplication):
     allow_code_flow = models.BooleanField(default=True)
     allow_implicit_flow = models.BooleanField(default=False)
     allow_hybrid_flow = models.BooleanField(default=False)
+    # Dynamic client registration (RFC 7591) and request objects (OIDC Core 6.1).
+    logo_uri = models.URLField(
+        max_length=1024, blank=True,
+        help_text="Registered logo_uri (RFC 7591): stored and returned, never fetched or shown; the console icon is.",
+    )
+    contacts = models.JSONField(default=list, blank=True, help_text="Registered contact emails (RFC 7591).")
+    token_endpoint_auth_method = models.CharField(
+        max_length=32, blank=True, help_text="Registered token_endpoint_auth_method (RFC 7591); empty: console client.",
+    )
+    jwks_uri = models.URLField(
+        max_length=1024, blank=True, help_text="Where the app publishes the keys that sign its request objects.",
+    )
+    jwks = models.JSONField(null=True, blank=True, help_text="The app's public keys by value (instead of jwks_uri).")
+    request_uris = models.JSONField(
+        default=list, blank=True, help_text="URLs that may hold the app's request objects (OIDC Core 6.2).",
+    )
+    registration_token = models.ForeignKey(
+        "oauth_provider.RegistrationToken", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="clients", help_text="The initial access token that registered this client (RFC 7591 3).",
+    )
+    registration_access_token_digest = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the RFC 7592 registration access token.",
+    )
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
@@ -101,6 +125,25 @@ class Client(AbstractApplication):
             errors.setdefault("redirect_uris", []).extend(sorted(set(problems)))
         if errors:
             raise ValidationError(errors)
+
+
+def token_digest(token: str) -> str:
+    """SHA-256 hex digest of a long random token (initial and registration access tokens)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class RegistrationToken(models.Model):
+    """An initial access token (RFC 7591 3): its holder may register clients owned by `owner`; only its digest is kept."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registration_tokens")
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token (shown once, never stored).")
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: valid until deleted.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.label or f"registration token {self.pk}"
 
 
 class AuthorizationCode(AbstractGrant):

@@ -11,11 +11,12 @@ from urllib.parse import unquote_plus
 
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.openid.connect.core.exceptions import (
+    InvalidRequestObject,
+    InvalidRequestURI,
     RegistrationNotSupported,
-    RequestNotSupported,
-    RequestURINotSupported,
 )
 
+from oauth_provider import request_objects
 from oauth_provider.constants import DEFAULT_SCOPES, PkceMethod, Scope
 from oauth_provider.responses import response_mode_choose
 
@@ -36,13 +37,31 @@ def _sent(request, name: str) -> bool:
     return any(key == name for key, _ in (request.decoded_body or []) + request.uri_query_params)
 
 
+def _request_object_problem(request) -> Exception:
+    """Why the request object still in the request was not applied."""
+    sent = [(key, value) for key, value in (request.decoded_body or []) + request.uri_query_params
+            if key in ("request", "request_uri")]
+    if len(sent) > 1:
+        return request_objects.RequestObjectError(f"The {sent[0][0]} parameter is repeated.")
+    problem = request_objects.request_object_problem(client=request.client, params=sent,
+                                                     response_type=request.response_type)
+    return problem or request_objects.RequestObjectError(
+        "The request object could not be applied: send it in the query, with client_id beside it.")
+
+
 def authorization_request_rules(request) -> dict:
     """Refuse what we do not offer before oauthlib looks further, then the parameter rules of the specs."""
-    # OIDC Core 6.1, 6.2, 7.2.1: say so rather than ignore it, before any rule that may depend on it.
-    for param, refusal in (("request", RequestNotSupported), ("request_uri", RequestURINotSupported),
-                           ("registration", RegistrationNotSupported)):
-        if _sent(request, param):
-            raise refusal(request=request)
+    # OIDC Core 7.2.1: say so rather than ignore it, before any rule that may depend on it.
+    if _sent(request, "registration"):
+        raise RegistrationNotSupported(request=request)
+    if _sent(request, "request") and _sent(request, "request_uri"):
+        raise errors.InvalidRequestError(description="Send request or request_uri, not both (OIDC Core 6.2).",
+                                         request=request)
+    if _sent(request, "request") or _sent(request, "request_uri"):
+        # OIDC Core 6.3: the authorization view applied every valid request object; this one was not.
+        problem = _request_object_problem(request)
+        refusal = InvalidRequestURI if isinstance(problem, request_objects.RequestUriError) else InvalidRequestObject
+        raise refusal(description=str(problem), request=request)
     if repeated := _repeated(request):
         raise errors.InvalidRequestError(description=f"The {repeated} parameter is repeated.", request=request)
     _, problem = response_mode_choose(requested=request.response_mode, response_type=request.response_type)

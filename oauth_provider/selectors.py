@@ -7,15 +7,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from oauth2_provider.models import get_access_token_model
 
 from accounts.selectors import alias_list, user_can_create_alias
 from billing.selectors import billing_enabled, user_can_create_custom_alias
 from oauth_provider.constants import SharedEmail
-from oauth_provider.models import Authorization, Client
+from oauth_provider.models import Authorization, Client, RegistrationToken, token_digest
 from oauth_provider.services import consent_suggestion_sign
 
 TOKEN_WINDOW_DAYS = 30
@@ -228,3 +229,21 @@ def client_for_next_url(*, next_url: str | None) -> Client | None:
     if len(client_ids) != 1 or not client_ids[0] or len(client_ids[0]) > 100:
         return None
     return client_get_by_client_id(client_id=client_ids[0])
+
+
+def registration_token_get_valid(*, token: str) -> RegistrationToken | None:
+    """The unexpired initial access token with this value (RFC 7591 3), with its owner, or None."""
+    return (
+        RegistrationToken.objects.select_related("owner")
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), digest=token_digest(token),
+                owner__is_active=True)
+        .first()
+    )
+
+
+def client_get_by_registration_access_token(*, client_id: str, token: str) -> Client | None:
+    """The registered client this RFC 7592 registration access token manages, or None."""
+    client = client_get_by_client_id(client_id=client_id)
+    if client is None or not client.registration_access_token_digest:
+        return None
+    return client if constant_time_compare(client.registration_access_token_digest, token_digest(token)) else None

@@ -1,7 +1,9 @@
 """Writes of the OpenID Connect provider: consents and what each app receives, their revocation, clients."""
 
 import logging
+import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.hashers import identify_hasher
 from django.core import signing
@@ -18,7 +20,7 @@ from accounts.models import Alias
 from billing.selectors import user_can_create_custom_alias
 from oauth_provider.constants import SharedEmail
 from oauth_provider.exceptions import ClientError, ConsentError
-from oauth_provider.models import Authorization, Client, redirect_uri_problems
+from oauth_provider.models import Authorization, Client, RegistrationToken, redirect_uri_problems, token_digest
 
 log = logging.getLogger(__name__)
 
@@ -341,6 +343,69 @@ def client_delete(*, client: Client) -> None:
             client.icon.delete(save=False)
         client.delete()
     log.info("client deleted client_id=%s people=%s", client_id, people)
+
+
+# --- dynamic client registration (RFC 7591, RFC 7592) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientMetadata:
+    """What a registered client sets beyond ClientSettings (RFC 7591 2); console edits leave these alone."""
+
+    logo_uri: str = ""
+    contacts: tuple[str, ...] = ()
+    jwks_uri: str = ""
+    jwks: dict | None = None
+    request_uris: tuple[str, ...] = ()
+    token_endpoint_auth_method: str = ""
+
+
+def registration_token_create(*, owner, label: str = "", expires_at: datetime | None = None) -> tuple[RegistrationToken, str]:
+    """An initial access token for `owner` (returned in clear once, stored as a digest); owner becomes a developer."""
+    from accounts.services import developer_grant
+
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        registration_token = RegistrationToken.objects.create(
+            owner=owner, digest=token_digest(token), label=label, expires_at=expires_at,
+        )
+        developer_grant(user=owner)  # the console shows the clients the token registers
+    log.info("registration token created id=%s owner_id=%s", registration_token.pk, owner.pk)
+    return registration_token, token
+
+
+def _metadata_apply(client: Client, metadata: ClientMetadata) -> None:
+    client.logo_uri = metadata.logo_uri
+    client.contacts = list(metadata.contacts)
+    client.jwks_uri, client.jwks, client.request_uris = metadata.jwks_uri, metadata.jwks, list(metadata.request_uris)
+    client.token_endpoint_auth_method = metadata.token_endpoint_auth_method
+
+
+def client_register(
+    *, registration_token: RegistrationToken, data: ClientSettings, metadata: ClientMetadata, public: bool,
+) -> tuple[Client, str, str]:
+    """Register a client for the token's owner; returns it, its secret and its registration access token (in clear).
+
+    ClientError on a bad redirect URI, as for console clients; nothing is stored then.
+    """
+    access_token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client, secret = client_create(data=data, owner=registration_token.owner, public=public)
+        _metadata_apply(client, metadata)
+        client.registration_source = Client.RegistrationSource.DCR
+        client.registration_token = registration_token
+        client.registration_access_token_digest = token_digest(access_token)
+        client.save()
+        RegistrationToken.objects.filter(pk=registration_token.pk).update(last_used_at=timezone.now())
+    log.info("client registered client_id=%s registration_token_id=%s", client.client_id, registration_token.pk)
+    return client, secret, access_token
+
+
+def client_registration_update(*, client: Client, data: ClientSettings, metadata: ClientMetadata) -> Client:
+    """Replace a registered client's metadata (RFC 7592 2.2); its type and id never change. ClientError on a bad URI."""
+    _redirect_uris_check(data)
+    _metadata_apply(client, metadata)
+    return client_update(client=client, data=data)
 
 
 # --- import from the 2019 version (accounts/legacy) -----------------------------------------------------

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from oauth_provider.views import authorize, discovery, end_session, introspect, revoke, token, userinfo
+from oauth_provider.views import (
+    authorize,
+    discovery,
+    end_session,
+    introspect,
+    registration,
+    revoke,
+    token,
+    userinfo,
+)
 
 app_name = "oauth_provider"
 
@@ -10,6 +19,8 @@ urlpatterns = [
     path(".well-known/openid-configuration", discovery.openid_configuration, name="openid-configuration"),
     path(".well-known/oauth-authorization-server", discovery.authorization_server_metadata, name="oauth-metadata"),
     path("jwks", discovery.jwks, name="jwks"),
+    path("oauth2/register", registration.RegisterView.as_view(), name="register"),
+    path("oauth2/register/<str:client_id>", registration.ClientConfigurationView.as_view(), name="register-client"),
 ]
 
 for prefix, suffix in (("oauth2", ""), ("oauth", "-2019")):

@@ -364,6 +364,9 @@ OAUTH2_PROVIDER = {
     "REQUEST_APPROVAL_PROMPT": "force",
     "SCOPES_BACKEND_CLASS": "oauth_provider.scopes.ScopesBackend",  # oauth_provider.constants.Scope
 }
+# Dynamic client registration (RFC 7591/7592) at /oauth2/register, off by default. When on, registering still needs
+# an initial access token made by `manage.py create_registration_token` (docs/provider.md).
+DYNAMIC_CLIENT_REGISTRATION = env.bool("DYNAMIC_CLIENT_REGISTRATION", default=False)
 # Deliberate: the implicit/hybrid flows are part of the product (2019 clients), and http redirect URIs are
 # accepted only for loopback addresses (RFC 8252; oauth_provider.models.redirect_uri_problem enforces it).
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W001", "oauth2_provider.W008"]

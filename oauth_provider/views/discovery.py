@@ -1,11 +1,21 @@
 """Discovery (OpenID Connect Discovery 1.0, RFC 8414) and the JWKS: public documents about the provider."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from oauth_provider import claims, keys
-from oauth_provider.constants import Acr, GrantType, PkceMethod, Prompt, ResponseMode, ResponseType, Scope
+from oauth_provider.constants import (
+    REQUEST_OBJECT_SIGNING_ALGS,
+    Acr,
+    GrantType,
+    PkceMethod,
+    Prompt,
+    ResponseMode,
+    ResponseType,
+    Scope,
+)
 
 
 def _endpoint(name: str) -> str:
@@ -15,7 +25,7 @@ def _endpoint(name: str) -> str:
 
 def _metadata() -> dict:
     """What both discovery documents share."""
-    return {
+    metadata = {
         "issuer": claims.issuer(),
         "authorization_endpoint": _endpoint("authorize"),
         "token_endpoint": _endpoint("token"),
@@ -40,9 +50,14 @@ def _metadata() -> dict:
         "prompt_values_supported": list(Prompt.values),
         "authorization_response_iss_parameter_supported": True,
         "claims_parameter_supported": False,
-        "request_parameter_supported": False,
-        "request_uri_parameter_supported": False,
+        "request_parameter_supported": True,
+        "request_object_signing_alg_values_supported": list(REQUEST_OBJECT_SIGNING_ALGS),
+        "request_uri_parameter_supported": True,
+        "require_request_uri_registration": True,
     }
+    if settings.DYNAMIC_CLIENT_REGISTRATION:
+        metadata["registration_endpoint"] = _endpoint("register")  # RFC 7591 3, RFC 8414 2
+    return metadata
 
 
 def _public_json(data: dict) -> JsonResponse:
