@@ -1,10 +1,9 @@
 """Admin for people and aliases."""
 
 from django.contrib import admin, messages
-from django.db import models
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import router
+from django.db import models, router
 
 from accounts import services
 from accounts.models import (

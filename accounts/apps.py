@@ -9,5 +9,5 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from simplelogin.api import schema  # noqa: F401  (registers the OpenAPI description of personal API keys)
         from simplelogin import checks  # noqa: F401  (registers the site's deployment checks)
+        from simplelogin.api import schema  # noqa: F401  (registers the OpenAPI description of personal API keys)

@@ -21,9 +21,9 @@ from accounts.exceptions import (
     AliasLimitReached,
     AliasUnavailable,
     ApiKeyError,
-    PartnerCodeError,
     CustomAliasNotAllowed,
     InvalidAliasPrefix,
+    PartnerCodeError,
 )
 from accounts.images import image_normalize
 from accounts.models import Alias, ApiKey, DeletedAlias, PartnerApplication, User

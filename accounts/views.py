@@ -27,9 +27,9 @@ from accounts.forms import (
     PartnerCodeForm,
     ResendVerificationForm,
 )
+from accounts.forwarding.selectors import alias_stats_for_aliases
 from accounts.models import Alias, ApiKey
 from billing.selectors import billing_enabled, membership_get, trial_days_left, user_can_create_custom_alias
-from accounts.forwarding.selectors import alias_stats_for_aliases
 
 log = logging.getLogger(__name__)
 

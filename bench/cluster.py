@@ -102,7 +102,7 @@ def main() -> None:
 
         upstreams = Counter()
         flows_ok = 0
-        for n in range(args.flows):
+        for _ in range(args.flows):
             person = stack.Person(proxy, data["users"][1]["email"], tally)
             response = person.login()
             upstreams[response.headers.get("X-Upstream")] += 1

@@ -83,7 +83,7 @@ class Postgres:
         """Run one query, reconnecting while PostgreSQL restarts (other benches on the machine may restart it)."""
         import psycopg2
 
-        for attempt in range(60):
+        for _attempt in range(60):
             try:
                 if self.connection is None or self.connection.closed:
                     self.connection = psycopg2.connect(POSTGRES + "/postgres", application_name="sl_bench_observer")

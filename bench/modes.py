@@ -211,7 +211,7 @@ def rss(args, scratch: Path, postgres) -> str:
              "|---|" + "---|" * len(workers)]
     for count, values in samples:
         lines.append(f"| {count:,} | " + " | ".join(f"{kib / 1024:.1f}" for kib in values) + " |")
-    growth = [(last - first) / 1024 for first, last in zip(samples[0][1], samples[-1][1])]
+    growth = [(last - first) / 1024 for first, last in zip(samples[0][1], samples[-1][1], strict=True)]
     lines += ["", "Growth from the warm-up to the end: " + ", ".join(f"{g:+.1f} MiB" for g in growth)
-              + f" ({', '.join(f'{100 * g * 1024 / first:+.1f} %' for g, first in zip(growth, samples[0][1]))})."]
+              + f" ({', '.join(f'{100 * g * 1024 / first:+.1f} %' for g, first in zip(growth, samples[0][1], strict=True))})."]
     return "\n".join(lines)

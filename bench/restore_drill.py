@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402
 from cluster import jwks_of, verify  # noqa: E402
 
-
 TALLY = stack.Tally()
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
-from harness import POSTGRES, ROOT, ENDPOINTS  # noqa: E402
+from harness import ENDPOINTS, POSTGRES, ROOT  # noqa: E402
 
 DATABASE = "sl_bench"
 

@@ -110,7 +110,7 @@ def main() -> None:
     steady = lambda chunk, pid: min(s[1][pid] for s in chunk)  # noqa: E731
     warm_rss = [steady(warm_window, pid) for pid in pids]
     end_rss = [steady(end_window, pid) for pid in pids]
-    growth = [end - begin for begin, end in zip(warm_rss, end_rss)]
+    growth = [end - begin for begin, end in zip(warm_rss, end_rss, strict=True)]
     stack.postgres_drop(args.database_url)
     print(f"\nSoak: {elapsed / 60:.1f} min, concurrency {args.concurrency}, gunicorn {args.workers} sync workers, "
           f"PostgreSQL + Redis\n")

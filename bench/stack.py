@@ -142,11 +142,11 @@ def _seed_main(spec: dict) -> None:
     if spec.get("aliases"):
         from accounts.services import alias_create_random
 
-        for person, entry in zip(people, data["users"]):
+        for person, entry in zip(people, data["users"], strict=True):
             entry["alias"] = alias_create_random(user=person).email
     if spec.get("tokens"):
         model = get_access_token_model()
-        for person, entry in zip(people, data["users"]):
+        for person, entry in zip(people, data["users"], strict=True):
             token = secrets.token_urlsafe(32)
             model.objects.create(user=person, token=token, expires=timezone.now() + timedelta(days=1),
                                  scope="aliases:read aliases:write")
@@ -285,7 +285,7 @@ class Tally:
         with self.lock:
             for step, counter in sorted(self.statuses.items()):
                 times = sorted(self.latencies[step])
-                p = lambda q: times[min(len(times) - 1, int(q * len(times)))] * 1000  # noqa: E731
+                p = lambda q, times=times: times[min(len(times) - 1, int(q * len(times)))] * 1000  # noqa: E731
                 ok = sum(n for s, n in counter.items() if s < 400)
                 client = sum(n for s, n in counter.items() if 400 <= s < 500)
                 server = sum(n for s, n in counter.items() if s >= 500)

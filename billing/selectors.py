@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -85,7 +85,7 @@ def subscription_period_end(*, subscription) -> datetime | None:
     if not ends:
         ends = [subscription.stripe_data.get("cancel_at") or subscription.stripe_data.get("current_period_end")]
     end = max((value for value in ends if value), default=None)
-    return datetime.fromtimestamp(end, tz=dt_timezone.utc) if end else None
+    return datetime.fromtimestamp(end, tz=UTC) if end else None
 
 
 def subscription_price(*, subscription) -> tuple[str, str | None]:

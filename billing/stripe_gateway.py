@@ -3,8 +3,8 @@
 import logging
 
 import stripe
-from djstripe.enums import SessionMode
 from django.conf import settings
+from djstripe.enums import SessionMode
 from djstripe.settings import djstripe_settings
 
 log = logging.getLogger(__name__)

@@ -117,7 +117,7 @@ def userinfo_row(*, token: str) -> dict | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    data = dict(zip(USERINFO_COLUMNS, row))
+    data = dict(zip(USERINFO_COLUMNS, row, strict=True))
     data["consent__share_avatar"] = bool(data["consent__share_avatar"])
     return data
 
@@ -125,7 +125,10 @@ def userinfo_row(*, token: str) -> dict | None:
 def token_model_names() -> set[str]:
     """Verbose names of DOT's token models: their admins refuse deletes, but our delete services revoke them first."""
     from oauth2_provider.models import (
-        get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model,
+        get_access_token_model,
+        get_grant_model,
+        get_id_token_model,
+        get_refresh_token_model,
     )
 
     models = (get_access_token_model(), get_refresh_token_model(), get_id_token_model(), get_grant_model())

@@ -16,6 +16,8 @@ from oauthlib.oauth2.rfc6749.endpoints import (
 )
 from oauthlib.oauth2.rfc6749.grant_types import (
     AuthorizationCodeGrant as OAuth2AuthorizationCodeGrant,
+)
+from oauthlib.oauth2.rfc6749.grant_types import (
     ImplicitGrant as OAuth2ImplicitGrant,
 )
 from oauthlib.oauth2.rfc6749.tokens import BearerToken

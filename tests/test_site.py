@@ -1,8 +1,8 @@
 """Site-wide behaviour: health, error pages, CSRF, security headers, admin access."""
 
 import re
-from urllib.parse import urlencode
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.db import OperationalError

@@ -13,10 +13,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import Alias, AliasStats, DeletedAlias, ReverseAlias
 from accounts.forwarding import message as msg
 from accounts.forwarding.relay import relay_send
 from accounts.forwarding.signing import dkim_sign
+from accounts.models import Alias, AliasStats, DeletedAlias, ReverseAlias
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,11 @@ from accounts.exceptions import AliasUnavailable, LegacyImportError
 from accounts.images import image_normalize
 from accounts.legacy.report import ImportReport, TableReport
 from accounts.legacy.source import LegacySource, Row
-from accounts.models import Alias, DeletedAlias, LegacyRecord, User
+from accounts.models import Alias, DeletedAlias, LegacyRecord, PartnerApplication, User
 from billing import services as billing_services
 from billing.models import Plan
 from billing.selectors import billing_enabled
 from billing.stripe_gateway import GatewayError
-from accounts.models import PartnerApplication
 from oauth_provider import services as provider_services
 from oauth_provider.models import Authorization, Client, redirect_uri_problem
 

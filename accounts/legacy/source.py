@@ -98,7 +98,7 @@ class LegacySource:
         try:
             cursor.execute(sql, tuple(params))
             columns = [column[0] for column in cursor.description]
-            return [_normalize(dict(zip(columns, values))) for values in cursor.fetchall()]
+            return [_normalize(dict(zip(columns, values, strict=True))) for values in cursor.fetchall()]
         finally:
             cursor.close()
 

@@ -1,7 +1,7 @@
 """Writes of Stripe subscriptions: the customer, Checkout, the portal, cancel/reactivate, and syncing a subscription."""
 
 import logging
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -114,7 +114,7 @@ def subscription_reactivate(*, user) -> Membership:
 
 
 def _timestamp(value) -> datetime | None:
-    return datetime.fromtimestamp(value, tz=dt_timezone.utc) if value else None
+    return datetime.fromtimestamp(value, tz=UTC) if value else None
 
 
 def membership_apply_locked(*, membership: Membership, subscription: Subscription, now: datetime) -> Membership:

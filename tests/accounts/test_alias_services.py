@@ -6,7 +6,13 @@ import pytest
 from django.conf import settings
 
 from accounts import selectors, services, wordlist
-from accounts.exceptions import AliasError, AliasLimitReached, AliasUnavailable, CustomAliasNotAllowed, InvalidAliasPrefix
+from accounts.exceptions import (
+    AliasError,
+    AliasLimitReached,
+    AliasUnavailable,
+    CustomAliasNotAllowed,
+    InvalidAliasPrefix,
+)
 from accounts.models import Alias, DeletedAlias
 from billing.models import Plan
 from oauth_provider.models import Authorization, Client

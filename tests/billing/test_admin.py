@@ -1,6 +1,6 @@
 """Membership admin: Stripe links, "grant premium until…" and "downgrade now"."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -36,7 +36,7 @@ def test_grant_premium_until_a_date(admin_client_signed_in, user):
 
     assert "Premium granted until 2031-07-01" in done.content.decode()
     membership.refresh_from_db()
-    assert (membership.plan, membership.expires_at) == (Plan.YEARLY, datetime(2031, 7, 1, tzinfo=dt_timezone.utc))
+    assert (membership.plan, membership.expires_at) == (Plan.YEARLY, datetime(2031, 7, 1, tzinfo=UTC))
 
 
 def test_downgrade_now_deletes_the_stripe_customer(admin_client_signed_in, user, fake_stripe, signed_in, subscribe):

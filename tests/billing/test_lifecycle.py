@@ -1,6 +1,6 @@
 """The 2019 life cycle: take yearly, cancel, renew, end at period end, downgrade by expire_plans, take premium again."""
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 
@@ -16,7 +16,7 @@ def _settings_page(client) -> str:
 
 
 def _at(timestamp: int) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=dt_timezone.utc)
+    return datetime.fromtimestamp(timestamp, tz=UTC)
 
 
 def test_checkout_opens_a_subscription_session_for_a_customer_created_once(signed_in, user, fake_stripe):

@@ -2,7 +2,7 @@
 
 import json
 import time
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from djstripe.models import Event, WebhookEventTrigger
@@ -40,7 +40,7 @@ def test_a_duplicate_event_is_processed_once(user, fake_stripe, post_event, subs
     assert post_event(event).status_code == 200
 
     assert Event.objects.filter(id=event["id"]).count() == 1
-    end = datetime.fromtimestamp(sub["items"]["data"][0]["current_period_end"], tz=dt_timezone.utc)
+    end = datetime.fromtimestamp(sub["items"]["data"][0]["current_period_end"], tz=UTC)
     assert Membership.objects.get(user=user).expires_at == end
 
 
@@ -56,7 +56,7 @@ def test_events_out_of_order_end_in_stripes_current_state(signed_in, user, fake_
         assert post_event(event).status_code == 200
 
     membership = Membership.objects.get(user=user)
-    end = datetime.fromtimestamp(sub["items"]["data"][0]["current_period_end"], tz=dt_timezone.utc)
+    end = datetime.fromtimestamp(sub["items"]["data"][0]["current_period_end"], tz=UTC)
     assert (membership.plan, membership.expires_at, membership.stripe_subscription_id) == (Plan.YEARLY, end, sub["id"])
 
 

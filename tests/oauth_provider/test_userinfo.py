@@ -99,8 +99,8 @@ def test_pairwise_sub_is_stable_per_app_and_different_across_apps(signed_in, app
 
 
 def test_expired_token_is_401(client, token):
-    from oauth2_provider.models import AccessToken
     from django.utils import timezone
+    from oauth2_provider.models import AccessToken
 
     AccessToken.objects.update(expires=timezone.now())
     assert client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

@@ -3,9 +3,7 @@
 import pytest
 from django.core import mail
 
-from accounts.models import User
-from accounts.models import ApiKey
-from accounts.models import PartnerApplication
+from accounts.models import ApiKey, PartnerApplication, User
 from oauth_provider.models import Authorization, Client
 from tests.factories import ClientFactory, UserFactory
 from tests.oauth_provider.conftest import authorize_url

@@ -4,8 +4,7 @@ import smtplib
 
 import pytest
 
-from accounts.models import DeletedAlias
-from accounts.models import AliasStats
+from accounts.models import AliasStats, DeletedAlias
 from tests.conftest import free_port
 from tests.factories import AliasFactory
 

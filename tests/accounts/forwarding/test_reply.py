@@ -34,13 +34,13 @@ def _owner_reply(reverse: ReverseAlias) -> bytes:
     return (
         "Return-Path: <real.person@private.example>\r\n"
         "Received: from [192.168.1.20] (home.private.example [203.0.113.7])\r\n"
-        "\tby smtp.private.example with ESMTPSA id 42 for <{ra}>;\r\n"
+        f"\tby smtp.private.example with ESMTPSA id 42 for <{reverse.email}>;\r\n"
         "\tSat, 28 Nov 2026 06:00:00 +0000\r\n"
         "DKIM-Signature: v=1; a=rsa-sha256; d=private.example; s=mail; b=abc\r\n"
         "From: Real Person <real.person@private.example>\r\n"
         "Sender: real.person@private.example\r\n"
         "Reply-To: Real Person <real.person@private.example>\r\n"
-        "To: \"Jane Doe - jane@example.org\" <{ra}>\r\n"
+        f"To: \"Jane Doe - jane@example.org\" <{reverse.email}>\r\n"
         "Cc: Real Person <real.person@private.example>\r\n"
         "Subject: Re: Hello\r\n"
         "Date: Sat, 28 Nov 2026 06:00:00 +0000\r\n"
@@ -56,7 +56,7 @@ def _owner_reply(reverse: ReverseAlias) -> bytes:
         "Content-Transfer-Encoding: 8bit\r\n"
         "\r\n"
         "Yes, I am here. Ciao!\r\n"
-    ).format(ra=reverse.email).encode()
+    ).encode()
 
 
 def test_reply_reaches_the_original_sender_from_the_alias(mail_handler, smtp_server, alias):

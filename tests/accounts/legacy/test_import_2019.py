@@ -11,14 +11,13 @@ from authlib.jose import JsonWebKey, jwt
 from django.contrib.auth.hashers import identify_hasher
 
 from accounts import services as account_services
-from accounts.models import Alias, DeletedAlias, User
+from accounts.models import Alias, DeletedAlias, PartnerApplication, User
 from billing.models import Membership, Plan, PromoRedemption
 from billing.services import BillingError, promo_redeem
-from accounts.models import PartnerApplication
 from oauth_provider.models import Authorization, Client
-from tests.factories import UserFactory
 from tests.accounts.forwarding.conftest import mail_handler, shared_connection_executor, start_handler  # noqa: F401
 from tests.accounts.legacy.legacy_db import ALICE_PASSWORD, APP_REDIRECT, APP_SECRET, LONG_PASSWORD
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

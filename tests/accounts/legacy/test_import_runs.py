@@ -9,12 +9,11 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.exceptions import LegacyImportError
-from accounts.models import Alias, DeletedAlias, LegacyRecord, User
+from accounts.models import Alias, DeletedAlias, LegacyRecord, PartnerApplication, User
 from billing.models import Membership, PromoRedemption
-from accounts.models import PartnerApplication
 from oauth_provider.models import Authorization, Client
-from tests.factories import UserFactory
 from tests.accounts.legacy.legacy_db import bcrypt_hash
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

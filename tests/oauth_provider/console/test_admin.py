@@ -3,8 +3,7 @@
 import pytest
 from oauth2_provider.models import AccessToken
 
-from accounts.models import User
-from accounts.models import PartnerApplication
+from accounts.models import PartnerApplication, User
 from oauth_provider.models import Authorization, Client
 from tests.factories import AuthorizationFactory, ClientFactory, UserFactory
 

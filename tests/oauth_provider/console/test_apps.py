@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from oauth_provider.models import Authorization
-from tests.oauth_provider.console.conftest import basic_auth, issue_tokens, userinfo
 from tests.factories import AliasFactory, AuthorizationFactory, ClientFactory
+from tests.oauth_provider.console.conftest import basic_auth, issue_tokens, userinfo
 
 
 @pytest.fixture

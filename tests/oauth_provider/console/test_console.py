@@ -9,8 +9,8 @@ from oauth2_provider.models import AccessToken
 from PIL import Image
 
 from oauth_provider.models import Client
-from tests.oauth_provider.console.conftest import issue_tokens, userinfo
 from tests.factories import AuthorizationFactory, ClientFactory, UserFactory
+from tests.oauth_provider.console.conftest import issue_tokens, userinfo
 
 NEW = {
     "name": "Notes", "home_url": "https://notes.example", "client_type": "confidential",

@@ -8,9 +8,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from oauth2_provider.models import AccessToken
 
-from oauth_provider.console.playground import SESSION_KEY, id_token_inspect
-from oauth_provider.console.playground import playground_callback_uri
 from oauth_provider import keys
+from oauth_provider.console.playground import SESSION_KEY, id_token_inspect, playground_callback_uri
 from oauth_provider.models import Client
 from tests.factories import (
     CLIENT_SECRET,

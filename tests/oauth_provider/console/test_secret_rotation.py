@@ -1,8 +1,8 @@
 """Rotating a client secret: the new one is shown once and works, the old one gets invalid_client at /oauth2/token."""
 
 from oauth_provider.models import Client
-from tests.oauth_provider.console.conftest import get_code, token_request
 from tests.factories import CLIENT_SECRET, AuthorizationFactory
+from tests.oauth_provider.console.conftest import get_code, token_request
 
 
 def test_rotation_shows_new_secret_once_and_old_one_stops_working(dev, developer, owned):

@@ -1,8 +1,7 @@
 """The API key section of the settings page: create (shown once), list with last use, delete."""
 
-from datetime import UTC, datetime
-
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
