@@ -16,8 +16,11 @@ def main() -> int:
     """Run pip-audit, print its findings, return the exit code."""
     lock = sys.argv[1]
     pip_audit = Path(sys.executable).with_name("pip-audit")
-    result = subprocess.run([str(pip_audit), "--disable-pip", "--require-hashes", "-r", lock, "-f", "json",
-                             "--progress-spinner", "off"], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(pip_audit), "--disable-pip", "--require-hashes", "-r", lock, "-f", "json", "--progress-spinner", "off"],
+        capture_output=True,
+        text=True,
+    )
     try:
         report = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -33,8 +36,10 @@ def main() -> int:
     if vulnerable:
         return 1
     if skipped and len(skipped) == len(dependencies):
-        print(f"pip-audit: NOT AUDITED - the vulnerability service answered for none of the {len(dependencies)} "
-              f"locked packages from this network ({skipped[0]['skip_reason']}).")
+        print(
+            f"pip-audit: NOT AUDITED - the vulnerability service answered for none of the {len(dependencies)} "
+            f"locked packages from this network ({skipped[0]['skip_reason']})."
+        )
         return 0
     for dependency in skipped:
         print(f"not audited: {dependency['skip_reason']}")

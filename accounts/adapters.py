@@ -31,7 +31,9 @@ class AccountAdapter(DefaultAccountAdapter):
         request = self.request
         if not url or request is None:
             return False
-        return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
 
     def clean_email(self, email):
         """An alias address cannot be someone's real mailbox (mail would loop through us)."""
@@ -51,10 +53,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_account_already_exists_mail(self, email):
         """The mail of a sign-up with a taken address (enumeration prevention), with links from URL."""
-        self.send_mail("account/email/account_already_exists", email, {
-            "signup_url": site_url(reverse("account_signup")),
-            "password_reset_url": site_url(reverse("account_reset_password")),
-        })
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": site_url(reverse("account_signup")),
+                "password_reset_url": site_url(reverse("account_reset_password")),
+            },
+        )
 
     def send_mail(self, template_prefix, email, context):
         """Every allauth mail names the site from URL; allauth builds its sign-up link from the request."""

@@ -69,7 +69,8 @@ class PrefixValidator(RegexValidator):
 
 
 PREFIX = PrefixValidator(
-    r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z", code="invalid_prefix",
+    r"^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z",
+    code="invalid_prefix",
     message="Use letters, digits, underscore or hyphen, with single dots between them (no dot first or last).",
 )
 NO_NUL = RegexValidator(r"^[^\x00]*\Z", code="null_characters_not_allowed", message="Null characters are not allowed.")
@@ -99,7 +100,10 @@ class AliasCustomCreateSerializer(serializers.Serializer):
     """Input of a custom alias: the wished prefix (a random suffix is added)."""
 
     prefix = StrictCharField(
-        min_length=3, max_length=40, trim_whitespace=False, validators=[PREFIX],
+        min_length=3,
+        max_length=40,
+        trim_whitespace=False,
+        validators=[PREFIX],
         help_text="3 to 40 of A-Z a-z 0-9 . _ - (lowercased; no dot first, last or twice in a row).",
     )
 
@@ -124,7 +128,9 @@ class MeView(APIView):
     required_alternate_scopes = {"GET": READ}
 
     @extend_schema(
-        operation_id="me", summary="Your account", tags=["account"],
+        operation_id="me",
+        summary="Your account",
+        tags=["account"],
         responses={200: MeSerializer, **error_responses()},
     )
     def get(self, request):
@@ -139,11 +145,17 @@ class AliasListView(GenericAPIView):
     serializer_class = AliasSerializer
 
     @extend_schema(
-        operation_id="aliases_list", summary="List aliases", tags=["aliases"],
-        parameters=[OpenApiParameter(
-            "search", str, description="Part of the address or the note (the first 100 characters count).",
-            pattern=r"^[^\u0000]*$",
-        )],
+        operation_id="aliases_list",
+        summary="List aliases",
+        tags=["aliases"],
+        parameters=[
+            OpenApiParameter(
+                "search",
+                str,
+                description="Part of the address or the note (the first 100 characters count).",
+                pattern=r"^[^\u0000]*$",
+            )
+        ],
         responses={200: AliasSerializer(many=True), **error_responses(404)},
     )
     def get(self, request):
@@ -159,8 +171,11 @@ class AliasRandomCreateView(APIView):
     required_alternate_scopes = {"POST": WRITE}
 
     @extend_schema(
-        operation_id="aliases_create_random", summary="Create a random alias", tags=["aliases"],
-        request=None, responses={201: AliasSerializer, **error_responses(409)},
+        operation_id="aliases_create_random",
+        summary="Create a random alias",
+        tags=["aliases"],
+        request=None,
+        responses={201: AliasSerializer, **error_responses(409)},
     )
     def post(self, request):
         """A random-words alias; 403 alias_limit_reached when the free plan's quota is used up."""
@@ -174,8 +189,11 @@ class AliasCustomCreateView(APIView):
     required_alternate_scopes = {"POST": WRITE}
 
     @extend_schema(
-        operation_id="aliases_create_custom", summary="Create a custom alias", tags=["aliases"],
-        request=AliasCustomCreateSerializer, responses={201: AliasSerializer, **error_responses(400, 409, 415)},
+        operation_id="aliases_create_custom",
+        summary="Create a custom alias",
+        tags=["aliases"],
+        request=AliasCustomCreateSerializer,
+        responses={201: AliasSerializer, **error_responses(400, 409, 415)},
     )
     def post(self, request):
         """`prefix.random@domain`; 403 custom_alias_not_allowed without premium, 400 for a bad prefix."""
@@ -191,7 +209,9 @@ class AliasDetailView(APIView):
     required_alternate_scopes = {"GET": READ, "PATCH": WRITE, "DELETE": WRITE}
 
     @extend_schema(
-        operation_id="aliases_get", summary="Get an alias", tags=["aliases"],
+        operation_id="aliases_get",
+        summary="Get an alias",
+        tags=["aliases"],
         responses={200: AliasSerializer, **error_responses(404)},
     )
     def get(self, request, alias_id: int):
@@ -199,8 +219,11 @@ class AliasDetailView(APIView):
         return Response(AliasSerializer(_alias_or_404(request, alias_id)).data)
 
     @extend_schema(
-        operation_id="aliases_update", summary="Change note or forwarding", tags=["aliases"],
-        request=AliasUpdateSerializer, responses={200: AliasSerializer, **error_responses(400, 404, 415)},
+        operation_id="aliases_update",
+        summary="Change note or forwarding",
+        tags=["aliases"],
+        request=AliasUpdateSerializer,
+        responses={200: AliasSerializer, **error_responses(400, 404, 415)},
     )
     def patch(self, request, alias_id: int):
         """Change the note and/or switch forwarding on (`enabled: true`) or off; absent fields stay."""
@@ -215,7 +238,9 @@ class AliasDetailView(APIView):
         return Response(AliasSerializer(alias).data)
 
     @extend_schema(
-        operation_id="aliases_delete", summary="Delete an alias", tags=["aliases"],
+        operation_id="aliases_delete",
+        summary="Delete an alias",
+        tags=["aliases"],
         responses={204: None, **error_responses(404)},
     )
     def delete(self, request, alias_id: int):

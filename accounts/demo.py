@@ -29,7 +29,9 @@ def demo_seed() -> list[str]:
         ("admin@sl.local", "Site Admin", ADMIN_PASSWORD, True),
     ):
         _, created = _person(email=email, name=name, password=password, staff=staff)
-        lines.append(f"{'created' if created else 'exists '}  {email} / {password}{'  (superuser, /admin/)' if staff else ''}")
+        lines.append(
+            f"{'created' if created else 'exists '}  {email} / {password}{'  (superuser, /admin/)' if staff else ''}"
+        )
     lines.append(demo_client_seed())
     return lines
 
@@ -46,12 +48,19 @@ def demo_client_seed() -> str:
     created = not Client.objects.filter(client_id=DEMO_CLIENT_ID).exists()
     if created:
         client_create(
-            data=ClientSettings(name="Demo App", redirect_uris=[DEMO_REDIRECT_URI],
-                                post_logout_redirect_uris=["http://127.0.0.1:7000/"], allow_hybrid_flow=True),
-            client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET,
+            data=ClientSettings(
+                name="Demo App",
+                redirect_uris=[DEMO_REDIRECT_URI],
+                post_logout_redirect_uris=["http://127.0.0.1:7000/"],
+                allow_hybrid_flow=True,
+            ),
+            client_id=DEMO_CLIENT_ID,
+            client_secret=DEMO_CLIENT_SECRET,
         )
-    return (f"{'created' if created else 'exists '}  demo client client_id={DEMO_CLIENT_ID} "
-            f"client_secret={DEMO_CLIENT_SECRET} redirect_uri={DEMO_REDIRECT_URI}")
+    return (
+        f"{'created' if created else 'exists '}  demo client client_id={DEMO_CLIENT_ID} "
+        f"client_secret={DEMO_CLIENT_SECRET} redirect_uri={DEMO_REDIRECT_URI}"
+    )
 
 
 def demo_links() -> list[str]:
@@ -60,8 +69,15 @@ def demo_links() -> list[str]:
 
     from django.conf import settings
 
-    query = urlencode({"client_id": DEMO_CLIENT_ID, "redirect_uri": DEMO_REDIRECT_URI, "response_type": "code",
-                       "scope": "openid email profile", "state": "demo"})
+    query = urlencode(
+        {
+            "client_id": DEMO_CLIENT_ID,
+            "redirect_uri": DEMO_REDIRECT_URI,
+            "response_type": "code",
+            "scope": "openid email profile",
+            "state": "demo",
+        }
+    )
     return [
         f"Site:         {settings.URL}/",
         f"Admin:        {settings.URL}/admin/",

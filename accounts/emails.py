@@ -27,6 +27,7 @@ def send_alias_test_email(*, alias: Alias) -> None:
     )
     message.send(fail_silently=False)
 
+
 APPLICATION_SUBJECT = "New partner application: {name}"
 APPLICATION_BODY = """A new partner application was submitted on SimpleLogin.
 

@@ -13,7 +13,10 @@ class SignupForm(allauth_forms.SignupForm):
     """allauth's sign-up with a name; an address that only unproven claims hold is free (the adapter releases it)."""
 
     name = forms.CharField(
-        max_length=128, label="Name", validators=[single_line], widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        max_length=128,
+        label="Name",
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["email", "name", "password1", "password2"]
 
@@ -51,7 +54,9 @@ class AvatarForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     """Deleting the account needs the current password."""
 
-    password = forms.CharField(label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -88,7 +93,10 @@ class ApiKeyForm(forms.Form):
     """Name a new personal API key."""
 
     name = forms.CharField(
-        max_length=64, label="Key name", validators=[single_line], help_text="What will use it, e.g. “backup script”.",
+        max_length=64,
+        label="Key name",
+        validators=[single_line],
+        help_text="What will use it, e.g. “backup script”.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -100,8 +108,11 @@ class PartnerApplicationForm(forms.Form):
     name = forms.CharField(label="Name", max_length=128, validators=[single_line])
     website = forms.URLField(label="Website", max_length=1024, required=False, assume_scheme="https")
     additional_information = forms.CharField(
-        label="More information", required=False, max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}), help_text="What you are building and how many people use it.",
+        label="More information",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you are building and how many people use it.",
     )
 
 
@@ -109,7 +120,9 @@ class PartnerCodeForm(forms.Form):
     """A partner code that makes the signed-in person a developer at once."""
 
     code = forms.CharField(
-        label="Partner code", max_length=100, validators=[single_line],
+        label="Partner code",
+        max_length=100,
+        validators=[single_line],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -122,19 +135,29 @@ class AliasFilterForm(forms.Form):
 
     q = forms.CharField(max_length=100, required=False, label="Search aliases", strip=True)
     state = forms.ChoiceField(
-        required=False, label="Forwarding", choices=[("", "On or off"), ("on", "On"), ("off", "Off")],
+        required=False,
+        label="Forwarding",
+        choices=[("", "On or off"), ("on", "On"), ("off", "Off")],
     )
     app = forms.ChoiceField(
-        required=False, label="Apps", choices=[("", "Any"), ("used", "Used by an app"), ("unused", "Used by no app")],
+        required=False,
+        label="Apps",
+        choices=[("", "Any"), ("used", "Used by an app"), ("unused", "Used by no app")],
     )
     sort = forms.ChoiceField(required=False, label="Sort", choices=AliasOrder.choices)
 
     def criteria(self) -> dict:
         """Keyword arguments of accounts.selectors.alias_list for the valid fields."""
-        data = self.cleaned_data if self.is_valid() else {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        )
         return {
-            "search": data.get("q", ""), "enabled": self.STATES.get(data.get("state")),
-            "used_by_app": self.APPS.get(data.get("app")), "order": data.get("sort") or AliasOrder.NEWEST,
+            "search": data.get("q", ""),
+            "enabled": self.STATES.get(data.get("state")),
+            "used_by_app": self.APPS.get(data.get("app")),
+            "order": data.get("sort") or AliasOrder.NEWEST,
         }
 
     def is_filtered(self) -> bool:

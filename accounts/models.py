@@ -109,6 +109,7 @@ class DeletedAlias(models.Model):
     def __str__(self):
         return self.email
 
+
 class ReverseAlias(models.Model):
     """An address on EMAIL_DOMAIN standing for one outside sender of mail to one alias; replies go through it."""
 
@@ -144,6 +145,7 @@ class AliasStats(models.Model):
     def __str__(self):
         return f"{self.alias_id}: {self.forwarded}/{self.replied}/{self.blocked}"
 
+
 class ApiKey(models.Model):
     """A personal API key; only the SHA-256 of the key is stored, the key itself is shown once."""
 
@@ -163,11 +165,16 @@ class ApiKey(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+
 class PartnerApplication(models.Model):
     """Someone asking to become a developer; an admin approves it (which makes its person a developer)."""
 
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner_applications",
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_applications",
         help_text="Who was signed in when applying (empty when applied signed out).",
     )
     email = models.EmailField(max_length=254)
@@ -201,7 +208,8 @@ class LegacyRecord(models.Model):
     table = models.CharField(max_length=16, choices=Table.choices)
     legacy_id = models.BigIntegerField(help_text="The row's id in the 2019 table.")
     target_id = models.BigIntegerField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="Primary key of what the row became here; empty while it waits (an alias whose owner is not here yet).",
     )
     fingerprints = models.JSONField(

@@ -14,7 +14,10 @@ def user_list_unproven(*, email: str) -> QuerySet[User]:
     addresses = EmailAddress.objects.filter(user=OuterRef("pk"))
     return User.objects.filter(
         Exists(addresses.filter(email__iexact=email, verified=False)),
-        email__iexact=email, last_login__isnull=True, is_staff=False, is_superuser=False,
+        email__iexact=email,
+        last_login__isnull=True,
+        is_staff=False,
+        is_superuser=False,
     ).exclude(Exists(addresses.filter(verified=True)))
 
 
@@ -46,7 +49,11 @@ ALIAS_ORDERING = {
 
 
 def alias_list(
-    *, user: User, search: str | None = None, enabled: bool | None = None, used_by_app: bool | None = None,
+    *,
+    user: User,
+    search: str | None = None,
+    enabled: bool | None = None,
+    used_by_app: bool | None = None,
     order: str = AliasOrder.NEWEST,
 ) -> QuerySet[Alias]:
     """The person's aliases (newest first unless `order` says otherwise), with the apps using each one prefetched.
@@ -105,11 +112,7 @@ def api_key_get_by_raw(*, raw_key: str) -> ApiKey | None:
     """The active person's key matching this key in clear, or None."""
     if not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 200:
         return None
-    return (
-        ApiKey.objects.select_related("user")
-        .filter(key_hash=api_key_hash(raw_key), user__is_active=True)
-        .first()
-    )
+    return ApiKey.objects.select_related("user").filter(key_hash=api_key_hash(raw_key), user__is_active=True).first()
 
 
 def account_summary(*, user) -> dict:

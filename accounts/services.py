@@ -102,8 +102,7 @@ def email_claims_release(*, email: str) -> None:
     """A sign-up wins over claims nobody proved: other accounts' unverified rows and never-used unverified accounts."""
     with transaction.atomic():
         rows, _ = (
-            EmailAddress.objects.filter(email__iexact=email, verified=False)
-            .exclude(user__email__iexact=email).delete()
+            EmailAddress.objects.filter(email__iexact=email, verified=False).exclude(user__email__iexact=email).delete()
         )
         stale = list(selectors.user_list_unproven(email=email))
         for user in stale:
@@ -233,7 +232,9 @@ def alias_create_custom(*, user: User, prefix: str, suffix: str | None = None) -
         raise CustomAliasNotAllowed()
     normalized = prefix_normalize(prefix)
     suffixes = [suffix] if suffix and SUFFIX_SHAPE.fullmatch(suffix) else []
-    return _alias_insert(user=user, local_part=lambda: f"{normalized}.{suffixes.pop() if suffixes else random_suffix()}")
+    return _alias_insert(
+        user=user, local_part=lambda: f"{normalized}.{suffixes.pop() if suffixes else random_suffix()}"
+    )
 
 
 def alias_toggle(*, alias: Alias) -> Alias:
@@ -354,7 +355,9 @@ def partner_application_submit(
     with transaction.atomic():  # a mail that cannot even be built (e.g. a bad header) stores nothing
         application = PartnerApplication.objects.create(
             user=user if user is not None and user.is_authenticated else None,
-            email=email.strip().lower(), name=name.strip(), website=website.strip(),
+            email=email.strip().lower(),
+            name=name.strip(),
+            website=website.strip(),
             additional_information=additional_information.strip(),
         )
         try:
@@ -382,6 +385,7 @@ def partner_application_approve(*, application: PartnerApplication) -> User | No
 
 # --- import from the 2019 version (accounts/legacy) -----------------------------------------------------
 
+
 def user_import(
     *, email: str, name: str, password: str, verified: bool, is_developer: bool, created_at: datetime | None
 ) -> User:
@@ -402,8 +406,13 @@ def user_import(
 
 
 def user_import_update(
-    *, user: User, email: str | None = None, name: str | None = None, password: str | None = None,
-    verified: bool | None = None, is_developer: bool | None = None,
+    *,
+    user: User,
+    email: str | None = None,
+    name: str | None = None,
+    password: str | None = None,
+    verified: bool | None = None,
+    is_developer: bool | None = None,
 ) -> User:
     """Apply the 2019 values that changed since the last import (None = leave as it is here)."""
     from allauth.account.models import EmailAddress
@@ -471,13 +480,23 @@ def alias_address_release(*, email: str) -> None:
 
 
 def partner_application_import(
-    *, user: User | None, email: str, name: str, website: str, additional_information: str,
-    approved_at: datetime | None, created_at: datetime | None,
+    *,
+    user: User | None,
+    email: str,
+    name: str,
+    website: str,
+    additional_information: str,
+    approved_at: datetime | None,
+    created_at: datetime | None,
 ):
     """Bring a 2019 partner-programme application over (no mail is sent)."""
     application = PartnerApplication.objects.create(
-        user=user, email=email, name=name, website=website,
-        additional_information=additional_information, approved_at=approved_at,
+        user=user,
+        email=email,
+        name=name,
+        website=website,
+        additional_information=additional_information,
+        approved_at=approved_at,
     )
     if created_at:
         PartnerApplication.objects.filter(pk=application.pk).update(created_at=created_at)
@@ -485,7 +504,11 @@ def partner_application_import(
 
 
 def partner_application_import_update(
-    *, application, email: str | None = None, name: str | None = None, website: str | None = None,
+    *,
+    application,
+    email: str | None = None,
+    name: str | None = None,
+    website: str | None = None,
     additional_information: str | None = None,
 ):
     """Take over the 2019 values of an application that changed since the last import (None = unchanged)."""

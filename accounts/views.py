@@ -174,10 +174,13 @@ def alias_test_email(request, alias_id: int):
         if alias.enabled:
             messages.success(request, f"A test email has been sent to {alias.email}. Please check your inbox.")
         else:
-            messages.warning(request, (
-                f"A test email has been sent to {alias.email}, but forwarding is off: it is blocked and will not "
-                "reach your inbox. Turn forwarding on to receive it."
-            ))
+            messages.warning(
+                request,
+                (
+                    f"A test email has been sent to {alias.email}, but forwarding is off: it is blocked and will not "
+                    "reach your inbox. Turn forwarding on to receive it."
+                ),
+            )
     return redirect("dashboard")
 
 
@@ -301,10 +304,15 @@ def api_key_delete(request, api_key_id: int):
 def _partner_page(request, *, application_form=None, code_form=None, status=200):
     user = request.user
     initial = {"email": user.email, "name": user.name} if user.is_authenticated else {}
-    return render(request, "accounts/partner.html", {
-        "application_form": application_form or PartnerApplicationForm(initial=initial),
-        "code_form": code_form or PartnerCodeForm(),
-    }, status=status)
+    return render(
+        request,
+        "accounts/partner.html",
+        {
+            "application_form": application_form or PartnerApplicationForm(initial=initial),
+            "code_form": code_form or PartnerCodeForm(),
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,7 +325,9 @@ def partner(request):
         return _partner_page(request, application_form=form, status=400)
     if not ratelimit.consume(request, action="partner_apply"):
         return render(request, "429.html", status=429)
-    services.partner_application_submit(user=request.user if request.user.is_authenticated else None, **form.cleaned_data)
+    services.partner_application_submit(
+        user=request.user if request.user.is_authenticated else None, **form.cleaned_data
+    )
     messages.success(request, "Thank you! Your application is sent; we will answer by email.")
     return redirect("partner")
 

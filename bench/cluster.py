@@ -51,16 +51,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sl_bench_cluster")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
-    parser.add_argument("--flows", type=int, default=16, help="sign-ins through nginx (allauth allows 30 log-ins "
-                        "a minute from one IP, and every person here is on 127.0.0.1)")
+    parser.add_argument(
+        "--flows",
+        type=int,
+        default=16,
+        help="sign-ins through nginx (allauth allows 30 log-ins "
+        "a minute from one IP, and every person here is on 127.0.0.1)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sl-bench-cluster-"))
     port_a, port_b, port_proxy = stack.free_port(), stack.free_port(), stack.free_port()
     a, b, proxy = (f"http://127.0.0.1:{p}" for p in (port_a, port_b, port_proxy))
     refresh = 2
-    env = stack.app_env(database_url=args.database_url, url=proxy, REDIS_URL=args.redis_url,
-                        KEY_ENCRYPTION_KEY=Fernet.generate_key().decode(), SIGNING_KEY_REFRESH_SECONDS=refresh,
-                        KEYS_DIR=work / "no-keys-here")
+    env = stack.app_env(
+        database_url=args.database_url,
+        url=proxy,
+        REDIS_URL=args.redis_url,
+        KEY_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        SIGNING_KEY_REFRESH_SECONDS=refresh,
+        KEYS_DIR=work / "no-keys-here",
+    )
     subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=True, capture_output=True)
     stack.postgres_migrated(args.database_url, env)
     stack.manage(env, "generate_signing_key")
@@ -85,8 +95,11 @@ def main() -> None:
         info = ann.userinfo(tokens["access_token"], base=b) if tokens else None
         renewed = ann.refresh(client, tokens["refresh_token"], base=b) if tokens else None
         crossed = bool(logged_in and tokens and info and renewed and verify(tokens["id_token"], jwks_of(b)))
-        check("sign-in across A and B", crossed,
-              "log in on A, consent on B, exchange on A, userinfo and refresh on B, id_token verified with B's JWKS")
+        check(
+            "sign-in across A and B",
+            crossed,
+            "log in on A, consent on B, exchange on A, userinfo and refresh on B, id_token verified with B's JWKS",
+        )
 
         bob = stack.Person(proxy, data["users"][2]["email"], tally)
         bob.http.headers["Host"] = f"127.0.0.1:{port_proxy}"  # as the proxy forwards it (allauth keys on the site)
@@ -96,9 +109,12 @@ def main() -> None:
             answers.append("limited" if "Too many failed" in response.text else response.status_code)
         right = bob.login(base=b)
         limited = answers[:5] == [200] * 5 and answers[5] == "limited" and "Too many failed" in right.text
-        check("failed log-ins counted across A and B", limited,
-              f"answers to 6 wrong passwords alternating A/B: {answers}; then the right one on B: "
-              f"{'refused (limited)' if 'Too many failed' in right.text else right.status_code}")
+        check(
+            "failed log-ins counted across A and B",
+            limited,
+            f"answers to 6 wrong passwords alternating A/B: {answers}; then the right one on B: "
+            f"{'refused (limited)' if 'Too many failed' in right.text else right.status_code}",
+        )
 
         upstreams = Counter()
         flows_ok = 0
@@ -110,8 +126,11 @@ def main() -> None:
             tokens = person.exchange(client, code) if code else None
             if tokens and person.userinfo(tokens["access_token"]) and person.refresh(client, tokens["refresh_token"]):
                 flows_ok += 1
-        check("sign-ins through nginx", flows_ok == args.flows and len(upstreams) == 2,
-              f"{flows_ok}/{args.flows} complete; log-in POSTs per upstream: {dict(upstreams)}")
+        check(
+            "sign-ins through nginx",
+            flows_ok == args.flows and len(upstreams) == 2,
+            f"{flows_ok}/{args.flows} complete; log-in POSTs per upstream: {dict(upstreams)}",
+        )
 
         ann2 = stack.Person(proxy, data["users"][0]["email"], tally)
         ann2.login(base=a)
@@ -130,11 +149,14 @@ def main() -> None:
                     break
             time.sleep(0.2)
         old_still_valid = bool(before) and verify(before["id_token"], jwks_of(b))
-        check("rotation beside A, used by B", signed is not None and published is not None and old_still_valid,
-              f"after the command returned, B published the new kid in {published or -1:.1f} s and signed with it "
-              f"in {signed or -1:.1f} s "
-              f"(refresh {refresh} s, new keys sign after {2 * refresh} s); the id_token from before "
-              f"{'still verifies' if old_still_valid else 'NO LONGER VERIFIES'} with B's JWKS")
+        check(
+            "rotation beside A, used by B",
+            signed is not None and published is not None and old_still_valid,
+            f"after the command returned, B published the new kid in {published or -1:.1f} s and signed with it "
+            f"in {signed or -1:.1f} s "
+            f"(refresh {refresh} s, new keys sign after {2 * refresh} s); the id_token from before "
+            f"{'still verifies' if old_still_valid else 'NO LONGER VERIFIES'} with B's JWKS",
+        )
     finally:
         for server in reversed(servers):
             server.stop()

@@ -54,22 +54,33 @@ def main() -> None:
     database = work / "db.sqlite3"
     port = stack.free_port()
     base = f"http://127.0.0.1:{port}"
-    env = stack.app_env(database_url=f"sqlite:///{database}", url=base, DEBUG="true", KEYS_DIR=work / "keys",
-                        RATE_LIMITS_ENABLED="false")  # one IP plays every person
+    env = stack.app_env(
+        database_url=f"sqlite:///{database}",
+        url=base,
+        DEBUG="true",
+        KEYS_DIR=work / "keys",
+        RATE_LIMITS_ENABLED="false",
+    )  # one IP plays every person
     print(f"migrating {database} ...", flush=True)
     stack.manage(env, "migrate", "--noinput")  # this tree's (fast) migrations; --root serves the same schema
     stack.manage(env, "generate_signing_key", root=args.root)
     data = stack.seed(env, users=args.concurrency, clients=2, root=args.root)
-    server = stack.Server([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                          env=env, cwd=args.root, port=port, log=work / "server.log")
+    server = stack.Server(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=args.root,
+        port=port,
+        log=work / "server.log",
+    )
     tally = stack.Tally()
     made: dict[str, int] = {}
     try:
         server.wait_up()
         barrier = threading.Barrier(args.concurrency)
         people = [stack.Person(base, user["email"], tally) for user in data["users"]]
-        threads = [threading.Thread(target=person_loop, args=(p, data["clients"], args.rounds, barrier, made))
-                   for p in people]
+        threads = [
+            threading.Thread(target=person_loop, args=(p, data["clients"], args.rounds, barrier, made)) for p in people
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -79,18 +90,26 @@ def main() -> None:
     with sqlite3.connect(database) as db:
         ids = [u["pk"] for u in data["users"]]
         marks = ",".join("?" * len(ids))
-        authorizations = db.execute(f"SELECT count(*) FROM oauth_provider_authorization WHERE user_id IN ({marks})",
-                                    ids).fetchone()[0]
-        aliases = dict(db.execute(f"SELECT u.email, count(a.id) FROM accounts_alias a JOIN accounts_user u "
-                                  f"ON u.id = a.user_id WHERE u.id IN ({marks}) GROUP BY u.email", ids).fetchall())
+        authorizations = db.execute(
+            f"SELECT count(*) FROM oauth_provider_authorization WHERE user_id IN ({marks})", ids
+        ).fetchone()[0]
+        aliases = dict(
+            db.execute(
+                f"SELECT u.email, count(a.id) FROM accounts_alias a JOIN accounts_user u "
+                f"ON u.id = a.user_id WHERE u.id IN ({marks}) GROUP BY u.email",
+                ids,
+            ).fetchall()
+        )
     consents = tally.statuses.get("consent", {})
     consented = sum(n for status, n in consents.items() if status == 302)
     missing = sum(1 for email, n in made.items() if aliases.get(email, 0) < n + min(args.rounds, 2))
     locked = (work / "server.log").read_text(errors="replace").count("database is locked")
     print(f"\nSQLite + runserver ({args.root}), concurrency {args.concurrency}, {args.rounds} rounds\n")
     print(tally.table())
-    print(f"\nconsents answered 302: {consented}; authorizations stored: {authorizations}; "
-          f"people whose aliases went missing: {missing}; 'database is locked' in the server log: {locked}")
+    print(
+        f"\nconsents answered 302: {consented}; authorizations stored: {authorizations}; "
+        f"people whose aliases went missing: {missing}; 'database is locked' in the server log: {locked}"
+    )
     shutil.rmtree(work, ignore_errors=True)
     failed = tally.count(lambda status: status >= 500) or missing or authorizations != consented
     sys.exit(1 if failed else 0)

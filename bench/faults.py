@@ -21,8 +21,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402
 
 PG_RESTART = "pg_ctlcluster --skip-systemctl-redirect {version} main restart"
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-               "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "-::1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    "/var/lib/redis",
+    "--logfile",
+    "/var/log/redis/ci.log",
+]
 
 
 def report(title: str, rows: list[tuple[str, bool, str]]) -> bool:
@@ -45,8 +61,9 @@ def postgres_scenario(env: dict, data: dict, base: str, seconds: float) -> bool:
         http = requests.Session()
         while not stop.is_set():
             try:
-                response = http.post(base + "/api/v1/aliases/random", headers={"Authorization": f"Bearer {token}"},
-                                     timeout=30)
+                response = http.post(
+                    base + "/api/v1/aliases/random", headers={"Authorization": f"Bearer {token}"}, timeout=30
+                )
                 status = response.status_code
                 alias_id = response.json().get("id") if status == 201 else None
             except requests.RequestException:
@@ -71,17 +88,37 @@ def postgres_scenario(env: dict, data: dict, base: str, seconds: float) -> bool:
     last_failure = max((t for t, _ in failures), default=up)
     recovery = max(0.0, last_failure - up)
     acknowledged = [alias_id for _, s, alias_id in events if s == 201]
-    found = int(stack.manage(env, "shell", "-c", f"from accounts.models import Alias; "
-                             f"print(Alias.objects.filter(id__in={acknowledged!r}).count())").strip().splitlines()[-1])
+    found = int(
+        stack.manage(
+            env,
+            "shell",
+            "-c",
+            f"from accounts.models import Alias; print(Alias.objects.filter(id__in={acknowledged!r}).count())",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     statuses = sorted({s for _, s in failures})
-    return report("PostgreSQL restarted under load (API alias creation, 2 gunicorn workers)", [
-        ("no 500 (503 while it was down)", not any(s == 500 or s == 0 for _, s in failures),
-         f"{len(events)} requests; non-201 statuses: {statuses or 'none'} ({len(failures)} responses)"),
-        ("recovery within 5 s of the restart", recovery <= 5,
-         f"restart took {up - down:.1f} s; last failure {recovery:.1f} s after it"),
-        ("no acknowledged write lost", found == len(acknowledged),
-         f"{len(acknowledged)} aliases acknowledged with 201, {found} in the database"),
-    ])
+    return report(
+        "PostgreSQL restarted under load (API alias creation, 2 gunicorn workers)",
+        [
+            (
+                "no 500 (503 while it was down)",
+                not any(s == 500 or s == 0 for _, s in failures),
+                f"{len(events)} requests; non-201 statuses: {statuses or 'none'} ({len(failures)} responses)",
+            ),
+            (
+                "recovery within 5 s of the restart",
+                recovery <= 5,
+                f"restart took {up - down:.1f} s; last failure {recovery:.1f} s after it",
+            ),
+            (
+                "no acknowledged write lost",
+                found == len(acknowledged),
+                f"{len(acknowledged)} aliases acknowledged with 201, {found} in the database",
+            ),
+        ],
+    )
 
 
 def redis_scenario(data: dict, base: str, client: dict, redis_url: str, seconds: float) -> bool:
@@ -115,15 +152,27 @@ def redis_scenario(data: dict, base: str, client: dict, redis_url: str, seconds:
     after = stack.Person(base, data["users"][1]["email"], tally)
     back = after.login().status_code == 302
     pong = subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True).stdout.strip()
-    return report(f"Redis stopped for {outage:.0f} s (pages, sign-ins, failed log-ins; 2 gunicorn workers)", [
-        ("no 500 while Redis was down", tally.count(lambda s: s >= 500) == 0,
-         f"{tally.count()} responses, {tally.count(lambda s: s >= 500)} 5xx"),
-        ("people sign in, authorize, create aliases", signed_in == len(data["users"]) - 1,
-         f"{signed_in}/{len(data['users']) - 1} complete flows during the outage"),
-        ("failed log-ins still limited (per worker)", limited_at is not None and limited_at <= 11,
-         f"refused from wrong password #{limited_at} (limit 5 per worker, 2 workers)"),
-        ("Redis back, sign-in works", back and pong == "PONG", f"redis-cli ping: {pong}"),
-    ])
+    return report(
+        f"Redis stopped for {outage:.0f} s (pages, sign-ins, failed log-ins; 2 gunicorn workers)",
+        [
+            (
+                "no 500 while Redis was down",
+                tally.count(lambda s: s >= 500) == 0,
+                f"{tally.count()} responses, {tally.count(lambda s: s >= 500)} 5xx",
+            ),
+            (
+                "people sign in, authorize, create aliases",
+                signed_in == len(data["users"]) - 1,
+                f"{signed_in}/{len(data['users']) - 1} complete flows during the outage",
+            ),
+            (
+                "failed log-ins still limited (per worker)",
+                limited_at is not None and limited_at <= 11,
+                f"refused from wrong password #{limited_at} (limit 5 per worker, 2 workers)",
+            ),
+            ("Redis back, sign-in works", back and pong == "PONG", f"redis-cli ping: {pong}"),
+        ],
+    )
 
 
 def smtp_scenario(env: dict, data: dict) -> bool:
@@ -133,8 +182,12 @@ def smtp_scenario(env: dict, data: dict) -> bool:
     relay_port, handler_port = stack.free_port(), stack.free_port()
     handler_env = {**env, "EMAIL_URL": f"smtp://127.0.0.1:{relay_port}", "EMAIL_TIMEOUT": "3"}
     work = Path(tempfile.mkdtemp(prefix="sl-bench-mail-"))
-    handler = stack.Server([sys.executable, "manage.py", "run_mail_handler", "--host", "127.0.0.1", "--port",
-                            str(handler_port)], env=handler_env, port=handler_port, log=work / "handler.log")
+    handler = stack.Server(
+        [sys.executable, "manage.py", "run_mail_handler", "--host", "127.0.0.1", "--port", str(handler_port)],
+        env=handler_env,
+        port=handler_port,
+        log=work / "handler.log",
+    )
     received = []
 
     class Sink:
@@ -173,28 +226,40 @@ def smtp_scenario(env: dict, data: dict) -> bool:
     finally:
         handler.stop()
     delivered = sum(b"marker-7f3a" in content for content in received)
-    return report("SMTP relay down (run_mail_handler forwarding to an alias)", [
-        ("relay down: 451, so the sender keeps the mail", (first or "").startswith("451"), f"answer: {first}"),
-        ("relay back: the retry is delivered once", second == "250" and delivered == 1,
-         f"answer: {second}; copies at the relay: {delivered}"),
-    ])
+    return report(
+        "SMTP relay down (run_mail_handler forwarding to an alias)",
+        [
+            ("relay down: 451, so the sender keeps the mail", (first or "").startswith("451"), f"answer: {first}"),
+            (
+                "relay back: the retry is delivered once",
+                second == "250" and delivered == 1,
+                f"answer: {second}; copies at the relay: {delivered}",
+            ),
+        ],
+    )
 
 
 def stripe_scenario(env: dict, data: dict, client: dict, work: Path) -> bool:
     """Billing configured but Stripe unreachable: billing says so, everything else works."""
     port = stack.free_port()
     base = f"http://127.0.0.1:{port}"
-    stripe_env = {**env, "URL": base, "STRIPE_TEST_SECRET_KEY": "sk_test_unreachable0123456789",
-                  "STRIPE_PRICE_MONTHLY": "price_monthly", "STRIPE_PRICE_YEARLY": "price_yearly",
-                  "STRIPE_API_BASE": f"http://127.0.0.1:{stack.free_port()}"}
+    stripe_env = {
+        **env,
+        "URL": base,
+        "STRIPE_TEST_SECRET_KEY": "sk_test_unreachable0123456789",
+        "STRIPE_PRICE_MONTHLY": "price_monthly",
+        "STRIPE_PRICE_YEARLY": "price_yearly",
+        "STRIPE_API_BASE": f"http://127.0.0.1:{stack.free_port()}",
+    }
     server = stack.gunicorn(stripe_env, port=port, log=work / "stripe.log")
     tally = stack.Tally()
     try:
         person = stack.Person(base, data["users"][2]["email"], tally)
         person.login()
         token = person.csrf("pricing", "/pricing")
-        checkout = person._send("checkout", "POST", "/billing/checkout",
-                                data={"csrfmiddlewaretoken": token, "plan": "monthly"})
+        checkout = person._send(
+            "checkout", "POST", "/billing/checkout", data={"csrfmiddlewaretoken": token, "plan": "monthly"}
+        )
         page = person._send("pricing", "GET", "/pricing").text
         said = "Stripe failed" in page and "Nothing was charged" in page
         code = person.authorize(client)
@@ -203,13 +268,22 @@ def stripe_scenario(env: dict, data: dict, client: dict, work: Path) -> bool:
         settings_page = person._send("settings", "GET", "/settings/").status_code
     finally:
         server.stop()
-    return report("Stripe unreachable (billing configured, API base a closed port)", [
-        ("checkout says Stripe failed, nothing charged", checkout.status_code == 302 and said,
-         f"checkout answered {checkout.status_code} then the pricing page shows the message: {said}"),
-        ("sign-in, userinfo, aliases, settings work", rest and settings_page == 200,
-         f"flow complete: {rest}; settings page {settings_page}"),
-        ("no 5xx", tally.count(lambda s: s >= 500) == 0, f"{tally.count()} responses"),
-    ])
+    return report(
+        "Stripe unreachable (billing configured, API base a closed port)",
+        [
+            (
+                "checkout says Stripe failed, nothing charged",
+                checkout.status_code == 302 and said,
+                f"checkout answered {checkout.status_code} then the pricing page shows the message: {said}",
+            ),
+            (
+                "sign-in, userinfo, aliases, settings work",
+                rest and settings_page == 200,
+                f"flow complete: {rest}; settings page {settings_page}",
+            ),
+            ("no 5xx", tally.count(lambda s: s >= 500) == 0, f"{tally.count()} responses"),
+        ],
+    )
 
 
 def main() -> None:

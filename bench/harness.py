@@ -30,6 +30,7 @@ def free_port() -> int:
 
 # --- /proc ------------------------------------------------------------------------------------------------------
 
+
 def cpu_ticks(pid: int) -> int | None:
     """utime + stime of a process, all its threads, in clock ticks; None once it is gone."""
     try:
@@ -98,8 +99,10 @@ class Postgres:
 
     def backends(self, application_name: str) -> list[int]:
         """Pids of the backends whose connection carries this application_name."""
-        return [row[0] for row in self.query("SELECT pid FROM pg_stat_activity WHERE application_name = %s",
-                                             [application_name])]
+        return [
+            row[0]
+            for row in self.query("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name])
+        ]
 
     def started(self) -> str:
         """When the postmaster started: a change means PostgreSQL restarted in between."""
@@ -107,6 +110,7 @@ class Postgres:
 
 
 # --- servers ----------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Server:
@@ -155,10 +159,15 @@ class Server:
         self.mint(1, path)
         code = path.read_text().split()[0]
         path.unlink()
-        body = (f"grant_type=authorization_code&code={code}&redirect_uri={quote(self.redirect_uri, safe='')}"
-                f"&code_verifier={self.code_verifier}").encode()
-        request = urllib.request.Request(self.url + self.paths["token"], data=body, headers={
-            "Authorization": self.basic, "Content-Type": "application/x-www-form-urlencoded"})
+        body = (
+            f"grant_type=authorization_code&code={code}&redirect_uri={quote(self.redirect_uri, safe='')}"
+            f"&code_verifier={self.code_verifier}"
+        ).encode()
+        request = urllib.request.Request(
+            self.url + self.paths["token"],
+            data=body,
+            headers={"Authorization": self.basic, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         return json.load(urllib.request.urlopen(request, timeout=30))
 
     def stop(self) -> None:
@@ -203,17 +212,32 @@ def ours_environment(*, database_url: str, port: int, keys_dir: Path, redis_url:
     """The environment of our server and of its helper processes (bench/ours.py)."""
     return {
         **os.environ,
-        "DATABASE_URL": database_url, "DEBUG": "false", "SECRET_KEY": "bench-only-" + "x" * 40,
-        "URL": f"http://127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1", "KEYS_DIR": str(keys_dir),
-        "DJANGO_SETTINGS_MODULE": "simplelogin.settings", "LOG_LEVEL": "WARNING", "REDIS_URL": redis_url,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "URL": f"http://127.0.0.1:{port}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "KEYS_DIR": str(keys_dir),
+        "DJANGO_SETTINGS_MODULE": "simplelogin.settings",
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": redis_url,
         "PYTHONPATH": str(ROOT),
         # Keep each worker's connection for the whole bench: a backend that exits inside a run takes its CPU with it.
         "CONN_MAX_AGE": "3600",
     }
 
 
-def start_ours(*, name: str, database_url: str, keys_dir: Path, postgres: Postgres | None, workers: int = 2,
-               config: Path | None = None, extra_env: dict | None = None, reset: bool = True) -> Server:
+def start_ours(
+    *,
+    name: str,
+    database_url: str,
+    keys_dir: Path,
+    postgres: Postgres | None,
+    workers: int = 2,
+    config: Path | None = None,
+    extra_env: dict | None = None,
+    reset: bool = True,
+) -> Server:
     """Set up a fresh database and start gunicorn as the Dockerfile does (sync workers, access log on)."""
     port = free_port()
     application_name = ""
@@ -223,24 +247,54 @@ def start_ours(*, name: str, database_url: str, keys_dir: Path, postgres: Postgr
     env = ours_environment(database_url=database_url, port=port, keys_dir=keys_dir) | (extra_env or {})
     helper = [sys.executable, str(BENCH / "ours.py")]
     if reset:
-        setup = subprocess.run([*helper, "setup"], env=env | {"DATABASE_URL": database_url.split("?")[0]}, cwd=ROOT,
-                               capture_output=True, text=True)
+        setup = subprocess.run(
+            [*helper, "setup"],
+            env=env | {"DATABASE_URL": database_url.split("?")[0]},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if setup.returncode:
             raise SystemExit(f"{name}: setup failed\n{setup.stderr}")
         (keys_dir / f"{name}.json").write_text(setup.stdout.strip().splitlines()[-1])
     client = json.loads((keys_dir / f"{name}.json").read_text())
-    command = [sys.executable, "-m", "gunicorn", "simplelogin.wsgi", "--workers", str(workers),
-               "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "simplelogin.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "/dev/null",
+        "--log-level",
+        "warning",
+    ]
     if config:
         command += ["--config", str(config)]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    minter_env = env | {"DATABASE_URL": env["DATABASE_URL"].replace(application_name, f"{application_name}_mint")
-                         if application_name else env["DATABASE_URL"]}
-    minter = subprocess.Popen([*helper, "mint"], env=minter_env, cwd=ROOT, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    server = Server(name=name, url=f"http://127.0.0.1:{port}", process=process, basic=client["basic"],
-                    redirect_uri=client["redirect_uri"], code_verifier=client["code_verifier"],
-                    application_name=application_name, postgres=postgres, minter=minter, env=env)
+    minter_env = env | {
+        "DATABASE_URL": env["DATABASE_URL"].replace(application_name, f"{application_name}_mint")
+        if application_name
+        else env["DATABASE_URL"]
+    }
+    minter = subprocess.Popen(
+        [*helper, "mint"], env=minter_env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    server = Server(
+        name=name,
+        url=f"http://127.0.0.1:{port}",
+        process=process,
+        basic=client["basic"],
+        redirect_uri=client["redirect_uri"],
+        code_verifier=client["code_verifier"],
+        application_name=application_name,
+        postgres=postgres,
+        minter=minter,
+        env=env,
+    )
     try:
         wait_up(server.url, process)
         discover(server)
@@ -263,15 +317,25 @@ def start_peer() -> tuple[Server, str]:
 
     peer_install()
     port, control = free_port(), free_port()
-    process = subprocess.Popen(["node", str(PEER / "server.js")], cwd=PEER, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "NODE_ENV": "production", "PORT": str(port),
-                                    "CONTROL_PORT": str(control)})
+    process = subprocess.Popen(
+        ["node", str(PEER / "server.js")],
+        cwd=PEER,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "NODE_ENV": "production", "PORT": str(port), "CONTROL_PORT": str(control)},
+    )
     info = json.loads(process.stdout.readline())
     basic = "Basic " + base64.b64encode(f"{info['client_id']}:{info['client_secret']}".encode()).decode()
-    server = Server(name="oidc-provider", url=info["url"], process=process, basic=basic,
-                    redirect_uri=info["redirect_uri"], code_verifier=info["code_verifier"],
-                    control_url=f"http://127.0.0.1:{control}")
+    server = Server(
+        name="oidc-provider",
+        url=info["url"],
+        process=process,
+        basic=basic,
+        redirect_uri=info["redirect_uri"],
+        code_verifier=info["code_verifier"],
+        control_url=f"http://127.0.0.1:{control}",
+    )
     wait_up(server.url, process)
     discover(server)
     return server, info["peer"]
@@ -293,13 +357,30 @@ def wrk_arguments(server: Server, endpoint: str, concurrency: int, codes: Path |
     url = server.url + server.paths[endpoint]
     threads = str(min(concurrency, 2))
     if endpoint == "token":
-        return ["-s", str(BENCH / "codes.lua"), url, "--", str(codes), threads, server.paths["token"],
-                quote(server.redirect_uri, safe=""), server.basic, server.code_verifier]
+        return [
+            "-s",
+            str(BENCH / "codes.lua"),
+            url,
+            "--",
+            str(codes),
+            threads,
+            server.paths["token"],
+            quote(server.redirect_uri, safe=""),
+            server.basic,
+            server.code_verifier,
+        ]
     if endpoint == "userinfo":
         return ["-H", f"Authorization: Bearer {server.access_token}", url]
     if endpoint == "introspection":
-        return ["-s", str(BENCH / "form.lua"), url, "--", server.paths["introspection"],
-                f"token={server.access_token}", server.basic]
+        return [
+            "-s",
+            str(BENCH / "form.lua"),
+            url,
+            "--",
+            server.paths["introspection"],
+            f"token={server.access_token}",
+            server.basic,
+        ]
     return [url]
 
 
@@ -317,7 +398,8 @@ def wrk_parse(out: str) -> dict:
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": latency("50"), "p99": latency("99"),
+        "p50": latency("50"),
+        "p99": latency("99"),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(int(n) for n in sockets.groups()) if sockets else 0,
@@ -326,8 +408,16 @@ def wrk_parse(out: str) -> dict:
 
 def measure(server: Server, arguments: list[str], concurrency: int, duration: float) -> dict:
     """One wrk run against SERVER with its CPU (processes + PostgreSQL backends) and the machine's other load."""
-    command = ["wrk", f"-t{min(concurrency, 2)}", f"-c{concurrency}", f"-d{duration:g}s", "--latency",
-               "--timeout", "10s", *arguments]
+    command = [
+        "wrk",
+        f"-t{min(concurrency, 2)}",
+        f"-c{concurrency}",
+        f"-d{duration:g}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        *arguments,
+    ]
     app_before = {pid: cpu_ticks(pid) for pid in server.app_pids()}
     db_before = {pid: cpu_ticks(pid) for pid in server.db_pids()}
     busy_before, started = machine_busy_ms(), time.monotonic()
@@ -354,7 +444,9 @@ def measure(server: Server, arguments: list[str], concurrency: int, duration: fl
     result = wrk_parse(out)
     requests = max(result["requests"], 1)
     result.update(
-        cpu_ms=(app_ms + db_ms) / requests, db_ms=db_ms / requests, wrk_cores=wrk_ms / elapsed_ms,
+        cpu_ms=(app_ms + db_ms) / requests,
+        db_ms=db_ms / requests,
+        wrk_cores=wrk_ms / elapsed_ms,
         other_cores=max(0.0, busy_ms - app_ms - db_ms - wrk_ms) / elapsed_ms,
         errors=result["non2xx"] + result["socket_errors"],
     )
@@ -384,8 +476,9 @@ def run_endpoint(server: Server, endpoint: str, concurrency: int, duration: floa
     return result
 
 
-def alternate(servers: list[Server], endpoints: list[str], concurrencies: list[int], rounds: int, duration: float,
-              scratch: Path) -> list:
+def alternate(
+    servers: list[Server], endpoints: list[str], concurrencies: list[int], rounds: int, duration: float, scratch: Path
+) -> list:
     """Every endpoint × concurrency, the servers in alternation (A B A B …) ROUNDS times; the median of each figure."""
     rows = []
     for endpoint in endpoints:
@@ -399,9 +492,12 @@ def alternate(servers: list[Server], endpoints: list[str], concurrencies: list[i
             for server in servers:
                 merged = median_of(runs[server.name])
                 rows.append((endpoint, concurrency, server.name, merged))
-                print(f"  {ENDPOINTS[endpoint]:26} c={concurrency:<3} {server.name:14} {merged['rps']:8.0f} req/s"
-                      f" {merged['cpu_ms']:7.2f} ms CPU/req  errors {merged['errors']}  other load"
-                      f" {merged['other_cores']:.2f}", flush=True)
+                print(
+                    f"  {ENDPOINTS[endpoint]:26} c={concurrency:<3} {server.name:14} {merged['rps']:8.0f} req/s"
+                    f" {merged['cpu_ms']:7.2f} ms CPU/req  errors {merged['errors']}  other load"
+                    f" {merged['other_cores']:.2f}",
+                    flush=True,
+                )
     return rows
 
 
@@ -412,14 +508,16 @@ def median_of(results: list[dict]) -> dict:
     merged["errors"] = sum(r["errors"] for r in results)
     merged["requests"] = sum(r["requests"] for r in results)
     merged["other_max"] = max(r["other_cores"] for r in results)
-    merged["cpu_spread"] = (max(r["cpu_ms"] for r in results) - min(r["cpu_ms"] for r in results))
+    merged["cpu_spread"] = max(r["cpu_ms"] for r in results) - min(r["cpu_ms"] for r in results)
     return merged
 
 
 def table(rows: list[tuple[str, int, str, dict]], reference: str | None) -> str:
     """One Markdown table; "× ref" is the CPU per request divided by the reference server's at that row."""
-    header = ("| endpoint | c | server | req/s | p50 ms | p99 ms | errors | CPU ms/req | of which DB "
-              f"| × {reference or 'ref'} | other load (cores) |")
+    header = (
+        "| endpoint | c | server | req/s | p50 ms | p99 ms | errors | CPU ms/req | of which DB "
+        f"| × {reference or 'ref'} | other load (cores) |"
+    )
     lines = [header, "|" + "---|" * 11]
     refs = {(e, c): r["cpu_ms"] for e, c, s, r in rows if s == reference}
     for endpoint, concurrency, name, r in rows:

@@ -38,8 +38,13 @@ def main() -> None:
     print(f"{'run':<10}{'2019 rows':>10}{'seconds':>10}{'rows/s':>10}")
     for label in ("first", "again"):
         started = time.perf_counter()
-        subprocess.run([*manage, "import_legacy", f"sqlite:///{source}", "--files-from", str(folder)],
-                       env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*manage, "import_legacy", f"sqlite:///{source}", "--files-from", str(folder)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         seconds = time.perf_counter() - started
         print(f"{label:<10}{rows:>10}{seconds:>10.1f}{rows / seconds:>10.0f}")
 

@@ -65,16 +65,34 @@ def main_login(args, scratch: Path) -> str:
     """Create the accounts, fetch every form (not measured), then measure the log-in POSTs."""
     postgres = harness.Postgres()
     accounts = 2000 if not args.quick else 300
-    server = harness.start_ours(name="ours-login", database_url=f"{POSTGRES}/sl_bench_login", keys_dir=scratch,
-                                postgres=postgres, extra_env={"REDIS_URL": REDIS})
+    server = harness.start_ours(
+        name="ours-login",
+        database_url=f"{POSTGRES}/sl_bench_login",
+        keys_dir=scratch,
+        postgres=postgres,
+        extra_env={"REDIS_URL": REDIS},
+    )
     try:
         helper_env = server.env | {"DATABASE_URL": server.env["DATABASE_URL"].split("?")[0]}
-        subprocess.run([sys.executable, str(BENCH / "ours.py"), "users", str(accounts + 40), PASSWORD],
-                       env=helper_env, cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, str(BENCH / "ours.py"), "users", str(accounts + 40), PASSWORD],
+            env=helper_env,
+            cwd=ROOT,
+            check=True,
+        )
         hasher = subprocess.run(
-            [sys.executable, "-c", "import django; django.setup(); from django.contrib.auth.hashers import "
-             "get_hasher; h = get_hasher(); print(type(h).__module__ + '.' + type(h).__name__, h.memory_cost, "
-             "h.time_cost, h.parallelism)"], env=helper_env, cwd=ROOT, capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from django.contrib.auth.hashers import "
+                "get_hasher; h = get_hasher(); print(type(h).__module__ + '.' + type(h).__name__, h.memory_cost, "
+                "h.time_cost, h.parallelism)",
+            ],
+            env=helper_env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         emails = [f"bench-login-{i}@example.com" for i in range(accounts + 40)]
         print(f"Fetching {accounts} log-in forms (not measured)…", flush=True)
@@ -119,21 +137,23 @@ def main_login(args, scratch: Path) -> str:
     finally:
         server.stop()
     own = app_ms + db_ms
-    return "\n".join([
-        f"Password log-in, {hasher} (memory KiB, t, p). {accounts} distinct accounts, 4 client threads, "
-        f"{accounts // PER_ADDRESS + 1} loopback source addresses ({PER_ADDRESS} log-ins each), production rate "
-        f"limits, Redis cache, gunicorn 2 sync workers on PostgreSQL.",
-        "",
-        "| log-ins | ok (302 → dashboard) | statuses | log-ins/s | p50 ms | p99 ms | CPU ms/log-in | of which DB "
-        "| other load (cores) | 2 cores ÷ CPU per log-in |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-        f"| {len(results)} | {ok} | {', '.join(map(str, statuses))} | {len(results) / elapsed:.1f} "
-        f"| {statistics.median(latencies):.1f} | {latencies[int(len(latencies) * 0.99) - 1]:.1f} "
-        f"| {own / len(results):.1f} | {db_ms / len(results):.1f} "
-        f"| {max(0.0, busy - own) / (elapsed * 1000):.2f} (includes the client threads) "
-        f"| {2000 * len(results) / own:.1f}/s |",
-        "",
-        "Limit check, 35 log-ins from one fresh address: statuses "
-        f"{''.join('.' if s == 302 else 'L' if s == 429 else '?' for s in limited)} "
-        f"(. = 302 logged in, L = 429 rate-limited): {limited.count(302)} in, {limited.count(429)} refused.",
-    ])
+    return "\n".join(
+        [
+            f"Password log-in, {hasher} (memory KiB, t, p). {accounts} distinct accounts, 4 client threads, "
+            f"{accounts // PER_ADDRESS + 1} loopback source addresses ({PER_ADDRESS} log-ins each), production rate "
+            f"limits, Redis cache, gunicorn 2 sync workers on PostgreSQL.",
+            "",
+            "| log-ins | ok (302 → dashboard) | statuses | log-ins/s | p50 ms | p99 ms | CPU ms/log-in | of which DB "
+            "| other load (cores) | 2 cores ÷ CPU per log-in |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            f"| {len(results)} | {ok} | {', '.join(map(str, statuses))} | {len(results) / elapsed:.1f} "
+            f"| {statistics.median(latencies):.1f} | {latencies[int(len(latencies) * 0.99) - 1]:.1f} "
+            f"| {own / len(results):.1f} | {db_ms / len(results):.1f} "
+            f"| {max(0.0, busy - own) / (elapsed * 1000):.2f} (includes the client threads) "
+            f"| {2000 * len(results) / own:.1f}/s |",
+            "",
+            "Limit check, 35 log-ins from one fresh address: statuses "
+            f"{''.join('.' if s == 302 else 'L' if s == 429 else '?' for s in limited)} "
+            f"(. = 302 logged in, L = 429 rate-limited): {limited.count(302)} in, {limited.count(429)} refused.",
+        ]
+    )

@@ -58,8 +58,13 @@ def main() -> None:
     sink.start()
     handler_port = free_port()
     os.environ.update(
-        DATABASE_URL=args.database_url, DEBUG="false", SECRET_KEY="bench-only-" + "x" * 40, LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="simplelogin.settings", EMAIL_URL=f"smtp://127.0.0.1:{sink.port}", EMAIL_DOMAIN="sl.local",
+        DATABASE_URL=args.database_url,
+        DEBUG="false",
+        SECRET_KEY="bench-only-" + "x" * 40,
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="simplelogin.settings",
+        EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
+        EMAIL_DOMAIN="sl.local",
     )
     sys.path.insert(0, str(ROOT))
     import django
@@ -75,7 +80,8 @@ def main() -> None:
     reverses = [reverse_alias_get_or_create(alias_id=a.pk, sender="jane@example.org") for a in aliases]
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "run_mail_handler", "--port", str(handler_port)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     server.stdout.readline()
     body = ("x" * 76 + "\r\n") * (args.kib * 1024 // 78)
@@ -85,7 +91,11 @@ def main() -> None:
         if i % 4 == 3:  # one in four is an owner's reply through a reverse alias
             mail_from, rcpt, head = alias.user.email, reverse.email, f"From: {alias.user.email}\r\nTo: {reverse.email}"
         else:
-            mail_from, rcpt, head = f"s{i}@example.org", alias.email, f"From: Sender {i} <s{i}@example.org>\r\nTo: {alias.email}"
+            mail_from, rcpt, head = (
+                f"s{i}@example.org",
+                alias.email,
+                f"From: Sender {i} <s{i}@example.org>\r\nTo: {alias.email}",
+            )
         message = f"{head}\r\nSubject: bench {i}\r\nMessage-ID: <b{i}@example.org>\r\n\r\n{body}".encode()
         start = time.perf_counter()
         with smtplib.SMTP("127.0.0.1", handler_port, timeout=30) as smtp:
@@ -103,8 +113,10 @@ def main() -> None:
         sink.stop()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     print(f"messages={args.messages} clients={args.clients} body_kib={args.kib} delivered={Sink.count}")
-    print(f"throughput={args.messages / elapsed:.1f} msg/s  p50={statistics.median(latencies) * 1000:.1f} ms  "
-          f"p95={p95 * 1000:.1f} ms  max={latencies[-1] * 1000:.1f} ms")
+    print(
+        f"throughput={args.messages / elapsed:.1f} msg/s  p50={statistics.median(latencies) * 1000:.1f} ms  "
+        f"p95={p95 * 1000:.1f} ms  max={latencies[-1] * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

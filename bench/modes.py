@@ -75,8 +75,12 @@ def profile(args, scratch: Path, postgres) -> str:
     OUT.mkdir(exist_ok=True)
     flag, stats_path = scratch / "profile.flag", scratch / "profile.pstats"
     server = harness.start_ours(
-        name="ours-profile", database_url=_database_url(args, "sl_bench_profile"), keys_dir=scratch,
-        postgres=postgres, workers=1, config=BENCH / "gunicorn_profile.py",
+        name="ours-profile",
+        database_url=_database_url(args, "sl_bench_profile"),
+        keys_dir=scratch,
+        postgres=postgres,
+        workers=1,
+        config=BENCH / "gunicorn_profile.py",
         extra_env={"BENCH_PROFILE_FLAG": str(flag), "BENCH_PROFILE_OUT": str(stats_path)},
     )
     try:
@@ -134,16 +138,24 @@ def profile(args, scratch: Path, postgres) -> str:
     estimates = {area: max(0.0, per(seconds) - calls / requests * per_call) for area, (seconds, calls) in areas.items()}
     estimated_total = sum(estimates.values()) or 1.0
     for area, (seconds, calls) in sorted(areas.items(), key=lambda item: -estimates[item[0]]):
-        lines.append(f"| {area} | {per(seconds):.3f} | {100 * seconds / total:.1f} | {calls / requests:.0f} "
-                     f"| {estimates[area]:.3f} | {100 * estimates[area] / estimated_total:.1f} |")
+        lines.append(
+            f"| {area} | {per(seconds):.3f} | {100 * seconds / total:.1f} | {calls / requests:.0f} "
+            f"| {estimates[area]:.3f} | {100 * estimates[area] / estimated_total:.1f} |"
+        )
 
     def top(sort_index: int, count: int, title: str) -> list[str]:
-        rows = [title, "", "| own ms/req | own % | cum ms/req | cum % | calls/req | function |",
-                "|---|---|---|---|---|---|"]
+        rows = [
+            title,
+            "",
+            "| own ms/req | own % | cum ms/req | cum % | calls/req | function |",
+            "|---|---|---|---|---|---|",
+        ]
         ranked = sorted(entries.items(), key=lambda item: -item[1][sort_index])[:count]
         for key, (_cc, calls, own, cumulative, _callers) in ranked:
-            rows.append(f"| {per(own):.3f} | {100 * own / total:.1f} | {per(cumulative):.3f} | "
-                        f"{100 * cumulative / total:.1f} | {calls / requests:.1f} | `{_label(key)}` |")
+            rows.append(
+                f"| {per(own):.3f} | {100 * own / total:.1f} | {per(cumulative):.3f} | "
+                f"{100 * cumulative / total:.1f} | {calls / requests:.1f} | `{_label(key)}` |"
+            )
         return rows
 
     lines += [""] + top(2, 25, "Top 25 functions by own time:")
@@ -158,32 +170,41 @@ def profile(args, scratch: Path, postgres) -> str:
 
 def stored_tokens(args, scratch: Path, postgres) -> str:
     """Ours on an empty database beside ours on one holding N access + N refresh tokens, in alternation."""
-    empty = harness.start_ours(name="ours-empty", database_url=f"{POSTGRES}/sl_bench_empty", keys_dir=scratch,
-                               postgres=postgres)
+    empty = harness.start_ours(
+        name="ours-empty", database_url=f"{POSTGRES}/sl_bench_empty", keys_dir=scratch, postgres=postgres
+    )
     servers = [empty]
     try:
-        loaded = harness.start_ours(name="ours-1m", database_url=f"{POSTGRES}/sl_bench_1m", keys_dir=scratch,
-                                    postgres=postgres)
+        loaded = harness.start_ours(
+            name="ours-1m", database_url=f"{POSTGRES}/sl_bench_1m", keys_dir=scratch, postgres=postgres
+        )
         servers.append(loaded)
         print(f"Storing {args.tokens} access tokens and {args.tokens} refresh tokens…", flush=True)
         helper_env = loaded.env | {"DATABASE_URL": loaded.env["DATABASE_URL"].split("?")[0]}
-        subprocess.run([sys.executable, str(BENCH / "ours.py"), "load-tokens", str(args.tokens)], env=helper_env,
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, str(BENCH / "ours.py"), "load-tokens", str(args.tokens)],
+            env=helper_env,
+            cwd=ROOT,
+            check=True,
+        )
         endpoints = [e for e in args.endpoints if e in ("token", "userinfo", "introspection")]
         concurrencies = args.concurrency if args.concurrency != [1, 8, 16] else [8]
         rows = harness.alternate(servers, endpoints, concurrencies, args.rounds, args.duration, scratch)
     finally:
         for server in servers:
             server.stop()
-    return (f"{args.tokens:,} access + {args.tokens:,} refresh tokens (1,000 people, one client, expiries from 7 days "
-            f"ago to 1 hour ahead, VACUUM ANALYZE after the insert) against an empty database; PostgreSQL; "
-            f"{args.duration:g} s runs, median of {args.rounds}.\n\n" + harness.table(rows, reference="ours-empty"))
+    return (
+        f"{args.tokens:,} access + {args.tokens:,} refresh tokens (1,000 people, one client, expiries from 7 days "
+        f"ago to 1 hour ahead, VACUUM ANALYZE after the insert) against an empty database; PostgreSQL; "
+        f"{args.duration:g} s runs, median of {args.rounds}.\n\n" + harness.table(rows, reference="ours-empty")
+    )
 
 
 def rss(args, scratch: Path, postgres) -> str:
     """VmRSS of each worker, sampled between short wrk runs rotating over every endpoint, until N requests."""
-    server = harness.start_ours(name="ours-rss", database_url=_database_url(args, "sl_bench_rss"),
-                                keys_dir=scratch, postgres=postgres)
+    server = harness.start_ours(
+        name="ours-rss", database_url=_database_url(args, "sl_bench_rss"), keys_dir=scratch, postgres=postgres
+    )
     endpoints = list(ENDPOINTS)
     try:
         for endpoint in endpoints:  # warm-up: every code path loaded once before the baseline
@@ -200,18 +221,27 @@ def rss(args, scratch: Path, postgres) -> str:
                 print(f"  {endpoint}: {result['errors']} errors", flush=True)
             if turn % len(endpoints) == 0 or done >= args.rss:
                 samples.append((done, [harness.rss_kib(pid) for pid in workers]))
-                print(f"  {done:>6} requests  RSS (MiB): " + "  ".join(f"{kib / 1024:.1f}" for kib in samples[-1][1]),
-                      flush=True)
+                print(
+                    f"  {done:>6} requests  RSS (MiB): " + "  ".join(f"{kib / 1024:.1f}" for kib in samples[-1][1]),
+                    flush=True,
+                )
         alive = server.worker_pids() == workers
     finally:
         server.stop()
-    lines = [f"Worker RSS over {done:,} requests (every endpoint in turn, 2 s wrk runs at c=8), sampled from "
-             f"/proc/<pid>/status after a warm-up; workers {'unchanged' if alive else 'RESTARTED'} throughout.", "",
-             "| requests | " + " | ".join(f"worker {i + 1} MiB" for i in range(len(workers))) + " |",
-             "|---|" + "---|" * len(workers)]
+    lines = [
+        f"Worker RSS over {done:,} requests (every endpoint in turn, 2 s wrk runs at c=8), sampled from "
+        f"/proc/<pid>/status after a warm-up; workers {'unchanged' if alive else 'RESTARTED'} throughout.",
+        "",
+        "| requests | " + " | ".join(f"worker {i + 1} MiB" for i in range(len(workers))) + " |",
+        "|---|" + "---|" * len(workers),
+    ]
     for count, values in samples:
         lines.append(f"| {count:,} | " + " | ".join(f"{kib / 1024:.1f}" for kib in values) + " |")
     growth = [(last - first) / 1024 for first, last in zip(samples[0][1], samples[-1][1], strict=True)]
-    lines += ["", "Growth from the warm-up to the end: " + ", ".join(f"{g:+.1f} MiB" for g in growth)
-              + f" ({', '.join(f'{100 * g * 1024 / first:+.1f} %' for g, first in zip(growth, samples[0][1], strict=True))})."]
+    lines += [
+        "",
+        "Growth from the warm-up to the end: "
+        + ", ".join(f"{g:+.1f} MiB" for g in growth)
+        + f" ({', '.join(f'{100 * g * 1024 / first:+.1f} %' for g, first in zip(growth, samples[0][1], strict=True))}).",
+    ]
     return "\n".join(lines)

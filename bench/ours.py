@@ -102,8 +102,13 @@ def setup() -> dict:
     client, secret = client_create(data=ClientSettings(name="Bench", redirect_uris=[REDIRECT_URI]))
     Authorization.objects.create(user=user, client=client, alias=alias, name="Bench Person", scope=SCOPE)
     basic = "Basic " + base64.b64encode(f"{quote(client.client_id)}:{quote(secret)}".encode()).decode()
-    return {"client_id": client.client_id, "client_secret": secret, "basic": basic, "redirect_uri": REDIRECT_URI,
-            "code_verifier": CODE_VERIFIER}
+    return {
+        "client_id": client.client_id,
+        "client_secret": secret,
+        "basic": basic,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": CODE_VERIFIER,
+    }
 
 
 def codes_mint(*, count: int) -> list[str]:
@@ -121,9 +126,22 @@ def codes_mint(*, count: int) -> list[str]:
     now = timezone.now()
     codes = [secrets.token_urlsafe(30) for _ in range(count)]
     grant_model.objects.bulk_create(
-        (grant_model(user=user, application=client, code=code, expires=now + timedelta(hours=2),
-                     redirect_uri=REDIRECT_URI, scope=SCOPE, nonce="n-" + code[:8], auth_time=now, claims="{}",
-                     code_challenge=challenge, code_challenge_method="S256") for code in codes),
+        (
+            grant_model(
+                user=user,
+                application=client,
+                code=code,
+                expires=now + timedelta(hours=2),
+                redirect_uri=REDIRECT_URI,
+                scope=SCOPE,
+                nonce="n-" + code[:8],
+                auth_time=now,
+                claims="{}",
+                code_challenge=challenge,
+                code_challenge_method="S256",
+            )
+            for code in codes
+        ),
         batch_size=2000,
     )
     return codes
@@ -133,8 +151,9 @@ def _defaults(model, given: str) -> tuple[str, list]:
     """The NOT NULL columns of MODEL outside GIVEN, as ", col, …" and their Django defaults ready for the database."""
     from django.db import connection
 
-    fields = [f for f in model._meta.concrete_fields
-              if not f.primary_key and not f.null and f.column not in given.split()]
+    fields = [
+        f for f in model._meta.concrete_fields if not f.primary_key and not f.null and f.column not in given.split()
+    ]
     return "".join(f", {f.column}" for f in fields), [f.get_db_prep_save(f.get_default(), connection) for f in fields]
 
 
@@ -149,14 +168,20 @@ def tokens_load(*, count: int, users: int = 1000) -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("load-tokens needs PostgreSQL")
     client = Client.objects.get(name="Bench")
-    User.objects.bulk_create([User(email=f"bulk-{i}@example.com", name=f"Bulk {i}", password="!")
-                              for i in range(users)], batch_size=1000, ignore_conflicts=True)
+    User.objects.bulk_create(
+        [User(email=f"bulk-{i}@example.com", name=f"Bulk {i}", password="!") for i in range(users)],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
     ids = list(User.objects.filter(email__startswith="bulk-").order_by("id").values_list("id", flat=True))
     access, refresh = get_access_token_model()._meta.db_table, get_refresh_token_model()._meta.db_table
-    at_extra, at_values = _defaults(get_access_token_model(), "token token_checksum user_id application_id expires "
-                                    "scope created updated")
-    rt_extra, rt_values = _defaults(get_refresh_token_model(), "token token_checksum access_token_id user_id "
-                                    "application_id created updated token_family")
+    at_extra, at_values = _defaults(
+        get_access_token_model(), "token token_checksum user_id application_id expires scope created updated"
+    )
+    rt_extra, rt_values = _defaults(
+        get_refresh_token_model(),
+        "token token_checksum access_token_id user_id application_id created updated token_family",
+    )
     with connection.cursor() as cursor:
         for start in range(0, count, 100_000):
             stop = min(count, start + 100_000)

@@ -77,8 +77,11 @@ def drill(store: str, database_url: str, work: Path) -> list[tuple[str, bool, st
     return [
         (f"{store}: backup and restore", True, f"pg_dump {backed_up:.1f} s, restore into {name} {restored:.1f} s"),
         (f"{store}: earlier id_token verifies", verified, "signature checked against the restored site's JWKS"),
-        (f"{store}: earlier refresh token works", bool(renewed and info),
-         f"refresh {'200' if renewed else 'refused'}, userinfo with the new token {'200' if info else 'refused'}"),
+        (
+            f"{store}: earlier refresh token works",
+            bool(renewed and info),
+            f"refresh {'200' if renewed else 'refused'}, userinfo with the new token {'200' if info else 'refused'}",
+        ),
         (f"{store}: it stays single-use", reused is None, "the same refresh token again is refused (rotation)"),
     ]
 
@@ -93,7 +96,9 @@ def main() -> None:
     rows = []
     for store in args.keys.split(","):
         rows += drill(store, args.database_url, work)
-    print(f"\nRestore drill (PostgreSQL {subprocess.run(['pg_dump', '--version'], capture_output=True, text=True).stdout.split()[2]})\n")
+    print(
+        f"\nRestore drill (PostgreSQL {subprocess.run(['pg_dump', '--version'], capture_output=True, text=True).stdout.split()[2]})\n"
+    )
     print(f"{'check':<40}{'result':<8}detail")
     for name, ok, detail in rows:
         print(f"{name:<40}{'ok' if ok else 'FAILED':<8}{detail}")

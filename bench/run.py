@@ -30,24 +30,38 @@ DATABASE = "sl_bench"
 def describe(args, extra: str = "") -> str:
     """Where and when the figures were taken."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return (f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit.stdout.strip()}, "
-            f"{os.cpu_count()} cores ({cpu}), wrk -t min(c,2), {args.duration:g} s per run, median of {args.rounds} "
-            f"run(s) alternating the servers. Ours: gunicorn, 2 sync workers (as the Dockerfile), access log on. "
-            f"CPU = server processes + their PostgreSQL backends (/proc utime+stime); other load = busy cores "
-            f"(/proc/stat) minus the server, its backends and wrk.{extra}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit.stdout.strip()}, "
+        f"{os.cpu_count()} cores ({cpu}), wrk -t min(c,2), {args.duration:g} s per run, median of {args.rounds} "
+        f"run(s) alternating the servers. Ours: gunicorn, 2 sync workers (as the Dockerfile), access log on. "
+        f"CPU = server processes + their PostgreSQL backends (/proc utime+stime); other load = busy cores "
+        f"(/proc/stat) minus the server, its backends and wrk.{extra}"
+    )
 
 
 def servers_start(args, scratch: Path, postgres) -> tuple[list, str]:
     """Ours on the databases asked for, then the peer."""
     servers = []
     if args.database in ("both", "postgres"):
-        servers.append(harness.start_ours(name="ours-postgres", database_url=f"{POSTGRES}/{DATABASE}",
-                                          keys_dir=scratch, postgres=postgres))
+        servers.append(
+            harness.start_ours(
+                name="ours-postgres", database_url=f"{POSTGRES}/{DATABASE}", keys_dir=scratch, postgres=postgres
+            )
+        )
     if args.database in ("both", "sqlite"):
-        servers.append(harness.start_ours(name="ours-sqlite", database_url=f"sqlite:///{scratch}/bench.sqlite3",
-                                          keys_dir=scratch, postgres=None))
+        servers.append(
+            harness.start_ours(
+                name="ours-sqlite", database_url=f"sqlite:///{scratch}/bench.sqlite3", keys_dir=scratch, postgres=None
+            )
+        )
     peer, description = harness.start_peer()
     servers.append(peer)
     return servers, description
@@ -98,8 +112,7 @@ def main() -> None:
             servers, peer = servers_start(args, scratch, postgres)
             print(f"Peer: {peer}.", flush=True)
             rows = harness.alternate(servers, args.endpoints, args.concurrency, args.rounds, args.duration, scratch)
-            output = (f"{describe(args)}\nPeer: {peer}.\n\n"
-                      + harness.table(rows, reference="oidc-provider"))
+            output = f"{describe(args)}\nPeer: {peer}.\n\n" + harness.table(rows, reference="oidc-provider")
         print("\n" + output)
         if args.output:
             args.output.write_text(output + "\n")

@@ -56,8 +56,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="sl-bench-soak-"))
     port = stack.free_port()
     base = f"http://127.0.0.1:{port}"
-    env = stack.app_env(database_url=args.database_url, url=base, REDIS_URL=args.redis_url, KEYS_DIR=work / "keys",
-                        RATE_LIMITS_ENABLED="false")  # one IP plays every person
+    env = stack.app_env(
+        database_url=args.database_url,
+        url=base,
+        REDIS_URL=args.redis_url,
+        KEYS_DIR=work / "keys",
+        RATE_LIMITS_ENABLED="false",
+    )  # one IP plays every person
     stack.postgres_migrated(args.database_url, env)
     stack.manage(env, "generate_signing_key")
     data = stack.seed(env, users=args.concurrency, clients=3)
@@ -70,8 +75,9 @@ def main() -> None:
         started = time.monotonic()
         until = started + args.minutes * 60
         people = [stack.Person(base, user["email"], tally) for user in data["users"]]
-        threads = [threading.Thread(target=person_loop, args=(p, data["clients"], until, made, consented))
-                   for p in people]
+        threads = [
+            threading.Thread(target=person_loop, args=(p, data["clients"], until, made, consented)) for p in people
+        ]
         for thread in threads:
             thread.start()
         printed = 0.0
@@ -80,8 +86,11 @@ def main() -> None:
             samples.append((now, {pid: stack.rss_mib(pid) for pid in server.worker_pids()}))
             if now - printed >= 30:
                 printed = now
-                print(f"  {now:>5.0f} s  {tally.count():>7} responses  {tally.count(lambda s: s >= 500)} 5xx  "
-                      f"worker RSS MiB {[round(r) for r in samples[-1][1].values()]}", flush=True)
+                print(
+                    f"  {now:>5.0f} s  {tally.count():>7} responses  {tally.count(lambda s: s >= 500)} 5xx  "
+                    f"worker RSS MiB {[round(r) for r in samples[-1][1].values()]}",
+                    flush=True,
+                )
             time.sleep(2)
         for thread in threads:
             thread.join()
@@ -89,18 +98,29 @@ def main() -> None:
     finally:
         server.stop()
     ids = [u["pk"] for u in data["users"]]
-    check = stack.manage(env, "shell", "-c", (
-        "from accounts.models import Alias; from oauth_provider.models import Authorization; "
-        f"ids = {ids!r}; "
-        "print(Authorization.objects.filter(user_id__in=ids).count()); "
-        "import json; from django.db.models import Count; "
-        "print(json.dumps({r['user__email']: r['n'] for r in Alias.objects.filter(user_id__in=ids)"
-        ".values('user__email').annotate(n=Count('id'))}))"
-    )).strip().splitlines()
+    check = (
+        stack.manage(
+            env,
+            "shell",
+            "-c",
+            (
+                "from accounts.models import Alias; from oauth_provider.models import Authorization; "
+                f"ids = {ids!r}; "
+                "print(Authorization.objects.filter(user_id__in=ids).count()); "
+                "import json; from django.db.models import Count; "
+                "print(json.dumps({r['user__email']: r['n'] for r in Alias.objects.filter(user_id__in=ids)"
+                ".values('user__email').annotate(n=Count('id'))}))"
+            ),
+        )
+        .strip()
+        .splitlines()
+    )
     authorizations, aliases = int(check[-2]), __import__("json").loads(check[-1])
     consents_by_person = {email: sum(1 for e, _ in consented if e == email) for email in aliases}
-    missing_aliases = sum(max(0, made.get(e, 0) + consents_by_person.get(e, 0) - aliases.get(e, 0))
-                          for e in {u["email"] for u in data["users"]})
+    missing_aliases = sum(
+        max(0, made.get(e, 0) + consents_by_person.get(e, 0) - aliases.get(e, 0))
+        for e in {u["email"] for u in data["users"]}
+    )
     # A log-in's Argon2 hash briefly takes 100 MiB: compare each worker's lowest RSS (its steady size) in the
     # window after warm-up with its lowest in the last window of the run.
     window = max(30.0, elapsed / 5)
@@ -112,17 +132,25 @@ def main() -> None:
     end_rss = [steady(end_window, pid) for pid in pids]
     growth = [end - begin for begin, end in zip(warm_rss, end_rss, strict=True)]
     stack.postgres_drop(args.database_url)
-    print(f"\nSoak: {elapsed / 60:.1f} min, concurrency {args.concurrency}, gunicorn {args.workers} sync workers, "
-          f"PostgreSQL + Redis\n")
+    print(
+        f"\nSoak: {elapsed / 60:.1f} min, concurrency {args.concurrency}, gunicorn {args.workers} sync workers, "
+        f"PostgreSQL + Redis\n"
+    )
     print(tally.table())
     print(f"\nthroughput: {tally.count() / elapsed:.1f} responses/s; 5xx: {tally.count(lambda s: s >= 500)}")
     print(f"authorizations acknowledged {len(consented)}, in the database {authorizations}")
     print(f"aliases acknowledged {sum(made.values()) + len(consented)}, missing from the database {missing_aliases}")
-    print(f"worker steady RSS MiB after warm-up: {[round(r, 1) for r in warm_rss]}; in the last {window:.0f} s: "
-          f"{[round(r, 1) for r in end_rss]}; growth {[round(g, 1) for g in growth]} "
-          f"(median {statistics.median(growth) if growth else 0:.1f}); same {len(pids)} workers throughout")
-    failed = (tally.count(lambda s: s >= 500) or missing_aliases or authorizations != len(consented)
-              or any(g > 25 for g in growth))
+    print(
+        f"worker steady RSS MiB after warm-up: {[round(r, 1) for r in warm_rss]}; in the last {window:.0f} s: "
+        f"{[round(r, 1) for r in end_rss]}; growth {[round(g, 1) for g in growth]} "
+        f"(median {statistics.median(growth) if growth else 0:.1f}); same {len(pids)} workers throughout"
+    )
+    failed = (
+        tally.count(lambda s: s >= 500)
+        or missing_aliases
+        or authorizations != len(consented)
+        or any(g > 25 for g in growth)
+    )
     sys.exit(1 if failed else 0)
 
 

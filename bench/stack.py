@@ -37,10 +37,18 @@ def app_env(*, database_url: str, url: str, root: Path = ROOT, **extra) -> dict:
     """A production-like environment for the app's processes (DEBUG off unless extra says otherwise)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
     env.update(
-        DATABASE_URL=database_url, DEBUG="false", SECRET_KEY="bench-only-" + "x" * 40, URL=url,
-        ALLOWED_HOSTS="127.0.0.1,localhost", DJANGO_SETTINGS_MODULE="simplelogin.settings", LOG_LEVEL="WARNING",
-        KEYS_DIR=str(Path(tempfile.gettempdir()) / "sl-bench-keys"), MAX_ALIASES_FREE_PLAN="100000",
-        EMAIL_URL="consolemail://", PYTHONPATH=str(root), API_THROTTLE_RATE="100000/min",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY="bench-only-" + "x" * 40,
+        URL=url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SETTINGS_MODULE="simplelogin.settings",
+        LOG_LEVEL="WARNING",
+        KEYS_DIR=str(Path(tempfile.gettempdir()) / "sl-bench-keys"),
+        MAX_ALIASES_FREE_PLAN="100000",
+        EMAIL_URL="consolemail://",
+        PYTHONPATH=str(root),
+        API_THROTTLE_RATE="100000/min",
     )
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -107,12 +115,15 @@ def manage(env: dict, *args: str, root: Path = ROOT, check: bool = True) -> str:
     return result.stdout + result.stderr
 
 
-def seed(env: dict, *, users: int, clients: int, root: Path = ROOT, tokens: bool = False, aliases: bool = False) -> dict:
+def seed(
+    env: dict, *, users: int, clients: int, root: Path = ROOT, tokens: bool = False, aliases: bool = False
+) -> dict:
     """Create people (password PASSWORD), confidential clients, optionally an API token (aliases:*) and an alias
     per person, with the app's code; returns their data."""
     spec = json.dumps({"users": users, "clients": clients, "tokens": tokens, "aliases": aliases})
-    result = subprocess.run([sys.executable, str(Path(__file__).resolve()), "seed", spec], cwd=root, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "seed", spec], cwd=root, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         raise SystemExit(f"seeding failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -148,8 +159,9 @@ def _seed_main(spec: dict) -> None:
         model = get_access_token_model()
         for person, entry in zip(people, data["users"], strict=True):
             token = secrets.token_urlsafe(32)
-            model.objects.create(user=person, token=token, expires=timezone.now() + timedelta(days=1),
-                                 scope="aliases:read aliases:write")
+            model.objects.create(
+                user=person, token=token, expires=timezone.now() + timedelta(days=1), scope="aliases:read aliases:write"
+            )
             entry["api_token"] = token
     print(json.dumps(data))
 
@@ -161,8 +173,9 @@ class Server:
         self.port = port
         self.log = log
         self.handle = open(log, "ab")
-        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=self.handle, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=self.handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def wait_up(self, path: str = "/health", timeout: float = 120) -> None:
         """Wait until the server answers (any HTTP status)."""
@@ -218,8 +231,22 @@ def static_collect(env: dict, root: Path = ROOT) -> None:
 def gunicorn(env: dict, *, port: int, workers: int = 2, log: Path, root: Path = ROOT) -> Server:
     """gunicorn as the Docker image runs it (sync workers), on loopback."""
     static_collect(env, root)
-    command = [sys.executable, "-m", "gunicorn", "simplelogin.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--worker-class", "sync", "--timeout", "60", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "simplelogin.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
     server = Server(command, env={**env, "PORT": str(port)}, cwd=root, port=port, log=log)
     server.wait_up()
     return server
@@ -254,8 +281,11 @@ http {{
     }}
 }}
 """)
-    server = Server(["/usr/sbin/nginx", "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"],
-                    port=port, log=workdir / "stdout.log")
+    server = Server(
+        ["/usr/sbin/nginx", "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"],
+        port=port,
+        log=workdir / "stdout.log",
+    )
     server.wait_up()
     return server
 
@@ -290,8 +320,10 @@ class Tally:
                 client = sum(n for s, n in counter.items() if 400 <= s < 500)
                 server = sum(n for s, n in counter.items() if s >= 500)
                 others = " ".join(f"{s}x{n}" for s, n in sorted(counter.items()) if s >= 400)
-                rows.append(f"{step:<22}{sum(counter.values()):>9}{ok:>9}{client:>6}{server:>6}"
-                            f"{p(0.5):>9.1f}{p(0.99):>9.1f}  {others}")
+                rows.append(
+                    f"{step:<22}{sum(counter.values()):>9}{ok:>9}{client:>6}{server:>6}"
+                    f"{p(0.5):>9.1f}{p(0.99):>9.1f}  {others}"
+                )
         return "\n".join(rows)
 
 
@@ -309,8 +341,7 @@ class Person:
 
     def _send(self, step: str, method: str, path: str, base: str | None = None, **kwargs):
         started = time.perf_counter()
-        response = self.http.request(method, (base or self.base) + path, allow_redirects=False, timeout=60,
-                                     **kwargs)
+        response = self.http.request(method, (base or self.base) + path, allow_redirects=False, timeout=60, **kwargs)
         self.tally.add(step, response.status_code, time.perf_counter() - started)
         return response
 
@@ -323,19 +354,37 @@ class Person:
     def login(self, base: str | None = None, password: str | None = None):
         """Log in through the form; returns the POST's response (302 to /dashboard/ on success)."""
         token = self.csrf("login page", "/accounts/login/", base)
-        return self._send("log in", "POST", "/accounts/login/", base, data={
-            "csrfmiddlewaretoken": token or "", "login": self.email, "password": password or self.password})
+        return self._send(
+            "log in",
+            "POST",
+            "/accounts/login/",
+            base,
+            data={"csrfmiddlewaretoken": token or "", "login": self.email, "password": password or self.password},
+        )
 
     def authorize(self, client: dict, base: str | None = None, email_choice: str = "random") -> str | None:
         """Run /oauth2/authorize (consenting when asked); returns the code, or None."""
-        query = urlencode({"client_id": client["client_id"], "redirect_uri": REDIRECT_URI, "response_type": "code",
-                           "scope": "openid email profile", "state": "s", "nonce": os.urandom(6).hex()})
+        query = urlencode(
+            {
+                "client_id": client["client_id"],
+                "redirect_uri": REDIRECT_URI,
+                "response_type": "code",
+                "scope": "openid email profile",
+                "state": "s",
+                "nonce": os.urandom(6).hex(),
+            }
+        )
         path = f"/oauth2/authorize?{query}"
         response = self._send("authorize", "GET", path, base)
         if response.status_code == 200 and "csrfmiddlewaretoken" in response.text:
             token = CSRF.search(response.text).group(1)
-            response = self._send("consent", "POST", path, base, data={
-                "csrfmiddlewaretoken": token, "email": email_choice, "name": "Bench", "action": "allow"})
+            response = self._send(
+                "consent",
+                "POST",
+                path,
+                base,
+                data={"csrfmiddlewaretoken": token, "email": email_choice, "name": "Bench", "action": "allow"},
+            )
         if response.status_code != 302:
             return None
         return parse_qs(urlsplit(response.headers["Location"]).query).get("code", [None])[0]
@@ -346,8 +395,9 @@ class Person:
 
     def exchange(self, client: dict, code: str, base: str | None = None) -> dict | None:
         """Exchange a code for tokens."""
-        response = self.token(client, {"grant_type": "authorization_code", "code": code,
-                                       "redirect_uri": REDIRECT_URI}, "exchange", base)
+        response = self.token(
+            client, {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}, "exchange", base
+        )
         return response.json() if response.status_code == 200 else None
 
     def refresh(self, client: dict, refresh_token: str, base: str | None = None) -> dict | None:
@@ -357,15 +407,17 @@ class Person:
 
     def userinfo(self, access_token: str, base: str | None = None) -> dict | None:
         """GET /oauth2/userinfo with the access token."""
-        response = self._send("userinfo", "GET", "/oauth2/userinfo", base,
-                              headers={"Authorization": f"Bearer {access_token}"})
+        response = self._send(
+            "userinfo", "GET", "/oauth2/userinfo", base, headers={"Authorization": f"Bearer {access_token}"}
+        )
         return response.json() if response.status_code == 200 else None
 
     def alias_create(self, base: str | None = None) -> bool:
         """Create a random alias from the dashboard's button; True when the site said it was created."""
         token = self.csrf("dashboard", "/dashboard/", base)
-        response = self._send("alias create", "POST", "/dashboard/aliases/random", base,
-                              data={"csrfmiddlewaretoken": token or ""})
+        response = self._send(
+            "alias create", "POST", "/dashboard/aliases/random", base, data={"csrfmiddlewaretoken": token or ""}
+        )
         return response.status_code == 302 and response.headers.get("Location") == "/dashboard/"
 
 

@@ -13,7 +13,9 @@ from billing.stripe_gateway import GatewayError
 
 def _dashboard(kind: str, stripe_id: str) -> str:
     mode = "" if settings.STRIPE_LIVE_MODE else "test/"
-    return format_html('<a href="https://dashboard.stripe.com/{}{}/{}" rel="noopener">{}</a>', mode, kind, stripe_id, stripe_id)
+    return format_html(
+        '<a href="https://dashboard.stripe.com/{}{}/{}" rel="noopener">{}</a>', mode, kind, stripe_id, stripe_id
+    )
 
 
 class GrantForm(forms.Form):
@@ -48,15 +50,23 @@ class MembershipAdmin(admin.ModelAdmin):
         """Ask for an end date, then make the selected people premium until then."""
         form = GrantForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {**self.admin_site.each_context(request), "form": form, "memberships": queryset, "opts": self.model._meta,
-                       "action": "grant_premium", "title": "Grant premium until…"}
+            context = {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "memberships": queryset,
+                "opts": self.model._meta,
+                "action": "grant_premium",
+                "title": "Grant premium until…",
+            }
             return TemplateResponse(request, "billing/admin_grant.html", context)
         for membership in queryset:
             try:
                 services.membership_grant(membership=membership, until=form.cleaned_data["until"])
             except services.BillingError as error:
                 self.message_user(request, str(error), messages.WARNING)
-        self.message_user(request, f"Premium granted until {form.cleaned_data['until']:%Y-%m-%d %H:%M}.", messages.SUCCESS)
+        self.message_user(
+            request, f"Premium granted until {form.cleaned_data['until']:%Y-%m-%d %H:%M}.", messages.SUCCESS
+        )
         return None
 
     @admin.action(description="Downgrade now (deletes the Stripe customer)")
@@ -68,7 +78,9 @@ class MembershipAdmin(admin.ModelAdmin):
                 services.membership_downgrade(membership=membership)
                 done += 1
             except GatewayError as error:
-                self.message_user(request, f"{membership.user}: {error} Nothing changed for this person.", messages.ERROR)
+                self.message_user(
+                    request, f"{membership.user}: {error} Nothing changed for this person.", messages.ERROR
+                )
         self.message_user(request, f"{done} membership(s) downgraded to free.", messages.SUCCESS)
 
 

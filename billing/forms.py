@@ -16,6 +16,9 @@ class PromoCodeForm(forms.Form):
     """A promo code to redeem."""
 
     code = forms.CharField(
-        max_length=64, label="Promo code", validators=[single_line], error_messages={"required": "Enter a promo code."},
+        max_length=64,
+        label="Promo code",
+        validators=[single_line],
+        error_messages={"required": "Enter a promo code."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

@@ -14,7 +14,9 @@ from billing.plans import OFFERS, PREMIUM_PLANS
 
 SUBSCRIPTION_LIVE_STATUSES = (SubscriptionStatus.active, SubscriptionStatus.trialing, SubscriptionStatus.past_due)
 SUBSCRIPTION_ENDED_STATUSES = (
-    SubscriptionStatus.canceled, SubscriptionStatus.unpaid, SubscriptionStatus.incomplete_expired,
+    SubscriptionStatus.canceled,
+    SubscriptionStatus.unpaid,
+    SubscriptionStatus.incomplete_expired,
 )
 
 

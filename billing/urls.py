@@ -13,7 +13,15 @@ urlpatterns = [
     path("billing/reactivate", views.reactivate, name="billing_reactivate"),
     path("billing/portal", views.portal, name="billing_portal"),
     path("billing/promo", views.promo, name="billing_promo"),
-    path("stripe/", include(([
-        path("webhook/<uuid:uuid>/", views.StripeWebhookView.as_view(), name="djstripe_webhook_by_uuid"),
-    ], "djstripe"))),
+    path(
+        "stripe/",
+        include(
+            (
+                [
+                    path("webhook/<uuid:uuid>/", views.StripeWebhookView.as_view(), name="djstripe_webhook_by_uuid"),
+                ],
+                "djstripe",
+            )
+        ),
+    ),
 ]

@@ -87,14 +87,18 @@ def _plan_action(request, action, done: str):
 @require_POST
 def cancel(request):
     """Cancel at the end of the paid period."""
-    return _plan_action(request, services.subscription_cancel, "Your subscription is cancelled: premium lasts until the end date below.")
+    return _plan_action(
+        request, services.subscription_cancel, "Your subscription is cancelled: premium lasts until the end date below."
+    )
 
 
 @login_required
 @require_POST
 def reactivate(request):
     """Undo a cancellation before the period ends."""
-    return _plan_action(request, services.subscription_reactivate, "Your subscription is active again and renews automatically.")
+    return _plan_action(
+        request, services.subscription_reactivate, "Your subscription is active again and renews automatically."
+    )
 
 
 @login_required

@@ -19,7 +19,12 @@ class ClientAdmin(admin.ModelAdmin):
     form = ApplicationForm
     radio_fields = {"client_type": admin.HORIZONTAL, "authorization_grant_type": admin.VERTICAL}
     raw_id_fields = ("user",)
-    readonly_fields = ("registration_source", "cimd_expires_at", "registration_token", "registration_access_token_digest")
+    readonly_fields = (
+        "registration_source",
+        "cimd_expires_at",
+        "registration_token",
+        "registration_access_token_digest",
+    )
 
     list_display = ("name", "client_id", "owner_email", "client_type", "published", "people", "created")
     list_filter = ("published", "client_type", "allow_code_flow", "allow_implicit_flow", "allow_hybrid_flow")

@@ -52,7 +52,9 @@ class AppListView(APIView):
     required_alternate_scopes = {"GET": API_KEY_ONLY}
 
     @extend_schema(
-        operation_id="apps_list", summary="List your apps", tags=["apps"],
+        operation_id="apps_list",
+        summary="List your apps",
+        tags=["apps"],
         responses={200: AppSerializer(many=True), **error_responses()},
     )
     def get(self, request):
@@ -67,7 +69,9 @@ class AppDetailView(APIView):
     required_alternate_scopes = {"DELETE": API_KEY_ONLY}
 
     @extend_schema(
-        operation_id="apps_revoke", summary="Revoke an app", tags=["apps"],
+        operation_id="apps_revoke",
+        summary="Revoke an app",
+        tags=["apps"],
         responses={204: None, **error_responses(404)},
     )
     def delete(self, request, authorization_id: int):

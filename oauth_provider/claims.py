@@ -58,31 +58,40 @@ class Identity:
         """From a consent row with its person, client and alias."""
         user = authorization.user
         return cls(
-            sub=authorization.sub, email=authorization.alias.email if authorization.alias_id else user.email,
-            name=authorization.name, avatar_name=user.avatar.name if user.avatar else None,
-            share_avatar=authorization.share_avatar, client_name=authorization.client.name,
+            sub=authorization.sub,
+            email=authorization.alias.email if authorization.alias_id else user.email,
+            name=authorization.name,
+            avatar_name=user.avatar.name if user.avatar else None,
+            share_avatar=authorization.share_avatar,
+            client_name=authorization.client.name,
         )
 
     @classmethod
     def from_userinfo_row(cls, row: dict) -> "Identity":
         """From selectors.userinfo_row (one flat query on the hot userinfo path)."""
         return cls(
-            sub=row["consent__sub"], email=row["consent__alias__email"] or row["user__email"],
-            name=row["consent__name"], avatar_name=row["user__avatar"] or None,
-            share_avatar=row["consent__share_avatar"], client_name=row["application__name"],
+            sub=row["consent__sub"],
+            email=row["consent__alias__email"] or row["user__email"],
+            name=row["consent__name"],
+            avatar_name=row["user__avatar"] or None,
+            share_avatar=row["consent__share_avatar"],
+            client_name=row["application__name"],
         )
 
 
 def claims_build(*, identity: Identity, scopes) -> dict:
     """The claims one app receives, filtered by the granted scopes: the same in the id_token and userinfo."""
-    return claims_filter({
-        "sub": identity.sub,
-        "email": identity.email,
-        "email_verified": True,
-        "name": identity.name or None,
-        "avatar_url": avatar_url(avatar_name=identity.avatar_name) if identity.share_avatar else None,
-        "client": identity.client_name,
-    }, scopes)
+    return claims_filter(
+        {
+            "sub": identity.sub,
+            "email": identity.email,
+            "email_verified": True,
+            "name": identity.name or None,
+            "avatar_url": avatar_url(avatar_name=identity.avatar_name) if identity.share_avatar else None,
+            "client": identity.client_name,
+        },
+        scopes,
+    )
 
 
 def authentication_claims(*, amr, acr) -> dict:

@@ -80,8 +80,12 @@ class AuthorizeError(Exception):
     def response(self, request) -> HttpResponse:
         """The redirect (or form_post page) carrying error, error_description, state and iss."""
         return responses.authorization_error(
-            request=request, redirect_uri=self.redirect_uri, mode=self.mode,
-            error=self.error, description=self.description, state=self.state,
+            request=request,
+            redirect_uri=self.redirect_uri,
+            mode=self.mode,
+            error=self.error,
+            description=self.description,
+            state=self.state,
         )
 
 

@@ -40,7 +40,11 @@ class ClientSecretSHA256Hasher(BasePasswordHasher):
     def safe_summary(self, encoded):
         """What the admin may show."""
         decoded = self.decode(encoded)
-        return {"algorithm": decoded["algorithm"], "salt": mask_hash(decoded["salt"]), "hash": mask_hash(decoded["hash"])}
+        return {
+            "algorithm": decoded["algorithm"],
+            "salt": mask_hash(decoded["salt"]),
+            "hash": mask_hash(decoded["hash"]),
+        }
 
     def harden_runtime(self, password, encoded):
         """Nothing to harden: there are no work factors."""

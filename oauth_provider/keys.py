@@ -144,8 +144,9 @@ def _publish(signing: jwk.JWK, others: list[jwk.JWK], until: datetime | None, fi
         data = json.loads(key.export_public())
         data.update({"kid": kid, "alg": "RS256", "use": "sig"})
         keys.append(data)
-    _cache.update({"fingerprint": fingerprint, "signing": signing, "public": public, "jwks": {"keys": keys},
-                   "until": until})
+    _cache.update(
+        {"fingerprint": fingerprint, "signing": signing, "public": public, "jwks": {"keys": keys}, "until": until}
+    )
     return _cache
 
 

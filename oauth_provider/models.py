@@ -50,7 +50,8 @@ class Client(AbstractApplication):
     policy_uri = models.URLField(max_length=1024, blank=True, help_text="The app's privacy policy (shown on consent).")
     tos_uri = models.URLField(max_length=1024, blank=True, help_text="The app's terms of service (shown on consent).")
     algorithm = models.CharField(
-        max_length=5, choices=[(AbstractApplication.RS256_ALGORITHM, "RSA with SHA-2 256")],
+        max_length=5,
+        choices=[(AbstractApplication.RS256_ALGORITHM, "RSA with SHA-2 256")],
         default=AbstractApplication.RS256_ALGORITHM,
         help_text="Every client's id_tokens are signed RS256 with the site's current key (oauth_provider/keys.py).",
     )
@@ -65,26 +66,39 @@ class Client(AbstractApplication):
     allow_hybrid_flow = models.BooleanField(default=False)
     # Dynamic client registration (RFC 7591) and request objects (OIDC Core 6.1).
     logo_uri = models.URLField(
-        max_length=1024, blank=True,
+        max_length=1024,
+        blank=True,
         help_text="Registered logo_uri (RFC 7591): stored and returned, never fetched or shown; the console icon is.",
     )
     contacts = models.JSONField(default=list, blank=True, help_text="Registered contact emails (RFC 7591).")
     token_endpoint_auth_method = models.CharField(
-        max_length=32, blank=True, help_text="Registered token_endpoint_auth_method (RFC 7591); empty: console client.",
+        max_length=32,
+        blank=True,
+        help_text="Registered token_endpoint_auth_method (RFC 7591); empty: console client.",
     )
     jwks_uri = models.URLField(
-        max_length=1024, blank=True, help_text="Where the app publishes the keys that sign its request objects.",
+        max_length=1024,
+        blank=True,
+        help_text="Where the app publishes the keys that sign its request objects.",
     )
     jwks = models.JSONField(null=True, blank=True, help_text="The app's public keys by value (instead of jwks_uri).")
     request_uris = models.JSONField(
-        default=list, blank=True, help_text="URLs that may hold the app's request objects (OIDC Core 6.2).",
+        default=list,
+        blank=True,
+        help_text="URLs that may hold the app's request objects (OIDC Core 6.2).",
     )
     registration_token = models.ForeignKey(
-        "oauth_provider.RegistrationToken", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="clients", help_text="The initial access token that registered this client (RFC 7591 3).",
+        "oauth_provider.RegistrationToken",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clients",
+        help_text="The initial access token that registered this client (RFC 7591 3).",
     )
     registration_access_token_digest = models.CharField(
-        max_length=64, blank=True, help_text="SHA-256 of the RFC 7592 registration access token.",
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the RFC 7592 registration access token.",
     )
 
     class Meta(AbstractApplication.Meta):
@@ -171,7 +185,11 @@ class Authorization(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authorizations")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="authorizations")
     alias = models.ForeignKey(
-        "accounts.Alias", null=True, blank=True, on_delete=models.PROTECT, related_name="authorizations",
+        "accounts.Alias",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorizations",
         help_text="The alias shared with the client; empty means the real email was shared.",
     )
     name = models.CharField(max_length=128, blank=True, help_text="The name shown to the client.")

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 Grant = get_grant_model()
 AccessToken = get_access_token_model()
 
+
 class Validator(OAuth2Validator):
     """Pairwise claims from the consent, per-client flows, PKCE for public clients, code replay revocation."""
 
@@ -78,11 +79,18 @@ class Validator(OAuth2Validator):
         if cached is not None and cached.code == code:
             return cached
         try:
-            grant = next(iter(
-                Grant.objects.annotate(consent=FilteredRelation(
-                    "user__authorizations", condition=Q(user__authorizations__client=F("application"))
-                )).select_related("user", "consent", "consent__alias").filter(code=code)[:1]
-            ), None)
+            grant = next(
+                iter(
+                    Grant.objects.annotate(
+                        consent=FilteredRelation(
+                            "user__authorizations", condition=Q(user__authorizations__client=F("application"))
+                        )
+                    )
+                    .select_related("user", "consent", "consent__alias")
+                    .filter(code=code)[:1]
+                ),
+                None,
+            )
         except ValueError:  # NUL bytes on PostgreSQL
             grant = None
         if grant is not None and request.client is not None and grant.application_id != request.client.pk:
@@ -154,8 +162,11 @@ class Validator(OAuth2Validator):
             if grant is not None:
                 services.code_replay_revoke(code=grant)
             if access_token is not None:
-                services.code_replay_revoke(code=Grant(access_token_id=access_token.pk,
-                                                       token_family=getattr(refresh_token, "token_family", None)))
+                services.code_replay_revoke(
+                    code=Grant(
+                        access_token_id=access_token.pk, token_family=getattr(refresh_token, "token_family", None)
+                    )
+                )
             raise errors.InvalidGrantError(request=request)
 
     # --- tokens ------------------------------------------------------------------------------------------
@@ -190,7 +201,10 @@ class Validator(OAuth2Validator):
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
         """DOT's, reusing the id_token just saved instead of reading it back by jti."""
         access_token = AccessToken(
-            user=request.user, scope=token["scope"], expires=expires, application=request.client,
+            user=request.user,
+            scope=token["scope"],
+            expires=expires,
+            application=request.client,
             id_token=getattr(request, "id_token", None) if token.get("id_token") else None,
             source_refresh_token=source_refresh_token,
         )
@@ -237,8 +251,9 @@ class Validator(OAuth2Validator):
             authorization = None
             if request.user is not None and request.client is not None:
                 found = list(
-                    Authorization.objects.select_related("alias")
-                    .filter(user_id=request.user.pk, client_id=request.client.pk)[:1]
+                    Authorization.objects.select_related("alias").filter(
+                        user_id=request.user.pk, client_id=request.client.pk
+                    )[:1]
                 )
                 authorization = found[0] if found else None
                 if authorization is not None:
@@ -271,7 +286,9 @@ class Validator(OAuth2Validator):
         auth_time = getattr(request, "auth_time", None)
         if auth_time:
             id_claims["auth_time"] = int(auth_time)
-        id_claims.update(claims.authentication_claims(amr=getattr(request, "amr", None), acr=getattr(request, "acr", None)))
+        id_claims.update(
+            claims.authentication_claims(amr=getattr(request, "amr", None), acr=getattr(request, "acr", None))
+        )
         return id_claims, expiration_time
 
     def finalize_id_token(self, id_token, token, token_handler, request):

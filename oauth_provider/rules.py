@@ -39,14 +39,19 @@ def _sent(request, name: str) -> bool:
 
 def _request_object_problem(request) -> Exception:
     """Why the request object still in the request was not applied."""
-    sent = [(key, value) for key, value in (request.decoded_body or []) + request.uri_query_params
-            if key in ("request", "request_uri")]
+    sent = [
+        (key, value)
+        for key, value in (request.decoded_body or []) + request.uri_query_params
+        if key in ("request", "request_uri")
+    ]
     if len(sent) > 1:
         return request_objects.RequestObjectError(f"The {sent[0][0]} parameter is repeated.")
-    problem = request_objects.request_object_problem(client=request.client, params=sent,
-                                                     response_type=request.response_type)
+    problem = request_objects.request_object_problem(
+        client=request.client, params=sent, response_type=request.response_type
+    )
     return problem or request_objects.RequestObjectError(
-        "The request object could not be applied: send it in the query, with client_id beside it.")
+        "The request object could not be applied: send it in the query, with client_id beside it."
+    )
 
 
 def authorization_request_rules(request) -> dict:
@@ -55,8 +60,9 @@ def authorization_request_rules(request) -> dict:
     if _sent(request, "registration"):
         raise RegistrationNotSupported(request=request)
     if _sent(request, "request") and _sent(request, "request_uri"):
-        raise errors.InvalidRequestError(description="Send request or request_uri, not both (OIDC Core 6.2).",
-                                         request=request)
+        raise errors.InvalidRequestError(
+            description="Send request or request_uri, not both (OIDC Core 6.2).", request=request
+        )
     if _sent(request, "request") or _sent(request, "request_uri"):
         # OIDC Core 6.3: the authorization view applied every valid request object; this one was not.
         problem = _request_object_problem(request)
@@ -70,18 +76,22 @@ def authorization_request_rules(request) -> dict:
     scopes = request.scopes or list(DEFAULT_SCOPES)
     if "id_token" in (request.response_type or "").split() and Scope.OPENID not in scopes:
         # OIDC Core 3.2.2.1: an id_token is only for the openid scope.
-        raise errors.InvalidRequestError(description="An id_token can only be returned for the openid scope.",
-                                         request=request)
+        raise errors.InvalidRequestError(
+            description="An id_token can only be returned for the openid scope.", request=request
+        )
     if request.code_challenge_method == PkceMethod.PLAIN:
         # RFC 9700 2.1.1: S256 only.
-        raise errors.InvalidRequestError(description='The "plain" code_challenge_method is not supported; use "S256".',
-                                         request=request)
+        raise errors.InvalidRequestError(
+            description='The "plain" code_challenge_method is not supported; use "S256".', request=request
+        )
     if request.code_challenge is not None and len(request.code_challenge) not in CODE_CHALLENGE_LENGTHS:
-        raise errors.InvalidRequestError(description="code_challenge must be 43 to 128 characters (RFC 7636 4.2).",
-                                         request=request)
+        raise errors.InvalidRequestError(
+            description="code_challenge must be 43 to 128 characters (RFC 7636 4.2).", request=request
+        )
     if len(request.nonce or "") > NONCE_MAX_LENGTH:
-        raise errors.InvalidRequestError(description=f"nonce is too long ({NONCE_MAX_LENGTH} characters at most).",
-                                         request=request)
+        raise errors.InvalidRequestError(
+            description=f"nonce is too long ({NONCE_MAX_LENGTH} characters at most).", request=request
+        )
     max_age = request.max_age
     if max_age is not None and not (max_age.isascii() and max_age.isdigit()):
         raise errors.InvalidRequestError(description="max_age must be a number of seconds.", request=request)
@@ -108,5 +118,4 @@ def token_request_rules(request) -> None:
     basic_id = basic_client_id(request)
     body_id = dict(request.decoded_body or []).get("client_id")
     if basic_id is not None and body_id is not None and body_id != basic_id:
-        raise errors.InvalidClientError(description="client_id differs from the authenticated client.",
-                                        request=request)
+        raise errors.InvalidClientError(description="client_id differs from the authenticated client.", request=request)

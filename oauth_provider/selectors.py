@@ -55,16 +55,18 @@ def token_introspect(*, client: Client, token: str) -> dict:
 
     checksum = hashlib.sha256(token.encode()).hexdigest()
     access = (
-        get_access_token_model().objects.filter(token_checksum=checksum, application=client, user__is_active=True)
+        get_access_token_model()
+        .objects.filter(token_checksum=checksum, application=client, user__is_active=True)
         .first()
     )
     if access is not None and not access.is_expired():
         found, token_type, exp, scope = access, "Bearer", int(access.expires.timestamp()), access.scope
     else:
         refresh = (
-            get_refresh_token_model().objects
-            .filter(token_checksum=checksum, application=client, revoked__isnull=True, user__is_active=True)
-            .select_related("access_token").first()
+            get_refresh_token_model()
+            .objects.filter(token_checksum=checksum, application=client, revoked__isnull=True, user__is_active=True)
+            .select_related("access_token")
+            .first()
         )
         if refresh is None or refresh.access_token is None:
             return {"active": False}
@@ -73,8 +75,13 @@ def token_introspect(*, client: Client, token: str) -> dict:
     if sub is None:
         return {"active": False}
     data = {
-        "active": True, "sub": sub, "client_id": client.client_id, "scope": scope,
-        "iat": int(found.created.timestamp()), "iss": issuer(), "token_type": token_type,
+        "active": True,
+        "sub": sub,
+        "client_id": client.client_id,
+        "scope": scope,
+        "iat": int(found.created.timestamp()),
+        "iss": issuer(),
+        "token_type": token_type,
     }
     if exp is not None:
         data["exp"] = exp
@@ -82,8 +89,14 @@ def token_introspect(*, client: Client, token: str) -> dict:
 
 
 USERINFO_COLUMNS = (
-    "scope", "user__email", "user__avatar", "application__name",
-    "consent__sub", "consent__name", "consent__share_avatar", "consent__alias__email",
+    "scope",
+    "user__email",
+    "user__avatar",
+    "application__name",
+    "consent__sub",
+    "consent__name",
+    "consent__share_avatar",
+    "consent__alias__email",
 )
 
 
@@ -164,7 +177,11 @@ def client_stats(*, client: Client, now=None) -> dict:
 
 def client_list_published() -> QuerySet[Client]:
     """Apps shown on /discover/: published ones, by name."""
-    return Client.objects.filter(published=True).only("name", "icon", "home_url", "policy_uri", "tos_uri", "client_id").order_by("name", "id")
+    return (
+        Client.objects.filter(published=True)
+        .only("name", "icon", "home_url", "policy_uri", "tos_uri", "client_id")
+        .order_by("name", "id")
+    )
 
 
 @dataclass(frozen=True)
@@ -208,8 +225,13 @@ def consent_options(*, user, client: Client, authorization: Authorization | None
             "made for this app. Pick one you have, or delete one you no longer need on the dashboard."
         )
     return ConsentOptions(
-        aliases=aliases, can_create_random=can_random, can_create_custom=can_custom,
-        suggestion=suggestion, suggested_email=suggested_email, default=default, no_new_alias_reason=reason,
+        aliases=aliases,
+        can_create_random=can_random,
+        can_create_custom=can_custom,
+        suggestion=suggestion,
+        suggested_email=suggested_email,
+        default=default,
+        no_new_alias_reason=reason,
         upgrade_url=reverse("pricing") if reason and billing_enabled() else None,
     )
 
@@ -238,8 +260,11 @@ def registration_token_get_valid(*, token: str) -> RegistrationToken | None:
     """The unexpired initial access token with this value (RFC 7591 3), with its owner, or None."""
     return (
         RegistrationToken.objects.select_related("owner")
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), digest=token_digest(token),
-                owner__is_active=True)
+        .filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+            digest=token_digest(token),
+            owner__is_active=True,
+        )
         .first()
     )
 

@@ -49,16 +49,27 @@ class GrantTypeRequired:
             error = errors.InvalidRequestError(description="grant_type is required.", request=request)
         else:
             error = errors.UnsupportedGrantTypeError(request=request)
-        return {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}, \
-            error.json, error.status_code
+        return (
+            {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"},
+            error.json,
+            error.status_code,
+        )
 
 
-class Server(AuthorizationEndpoint, TokenEndpoint, ResourceEndpoint, RevocationEndpoint, IntrospectEndpoint,
-             UserInfoEndpoint):
+class Server(
+    AuthorizationEndpoint, TokenEndpoint, ResourceEndpoint, RevocationEndpoint, IntrospectEndpoint, UserInfoEndpoint
+):
     """Authorization (code, implicit, hybrid), token (code, refresh), Bearer resources, revocation, introspection."""
 
-    def __init__(self, request_validator, token_expires_in=None, token_generator=None, refresh_token_generator=None,
-                 *args, **kwargs):
+    def __init__(
+        self,
+        request_validator,
+        token_expires_in=None,
+        token_generator=None,
+        refresh_token_generator=None,
+        *args,
+        **kwargs,
+    ):
         authorize_rules = {"pre_auth": [authorization_request_rules], "pre_token": [token_request_rules]}
         code = OAuth2AuthorizationCodeGrant(request_validator, **authorize_rules)
         implicit = OAuth2ImplicitGrant(request_validator, pre_token=[authorization_request_rules])

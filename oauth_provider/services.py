@@ -24,6 +24,7 @@ from oauth_provider.models import Authorization, Client, RegistrationToken, redi
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class ConsentChoice:
     """What the person chose on the consent page (raw, validated by authorization_grant)."""
@@ -79,7 +80,9 @@ def _alias_for_choice(*, user, client: Client, choice: ConsentChoice):
         if choice.email == SharedEmail.SUGGESTED:
             if not user_can_create_custom_alias(user=user):
                 raise ConsentError("Custom aliases need a premium plan.")
-            prefix, _, suffix = _suggestion_local_part(user=user, client=client, token=choice.suggestion).rpartition(".")
+            prefix, _, suffix = _suggestion_local_part(user=user, client=client, token=choice.suggestion).rpartition(
+                "."
+            )
             return alias_services.alias_create_custom(user=user, prefix=prefix, suffix=suffix)
     except AliasError as error:
         raise ConsentError(str(error)) from error
@@ -103,8 +106,14 @@ def authorization_grant(*, user, client: Client, choice: ConsentChoice, scopes=(
     with transaction.atomic():
         alias = _alias_for_choice(user=user, client=client, choice=choice)
         authorization, created = Authorization.objects.select_for_update().get_or_create(
-            user=user, client=client,
-            defaults={"alias": alias, "name": name, "share_avatar": bool(choice.share_avatar), "scope": " ".join(sorted(set(scopes)))},
+            user=user,
+            client=client,
+            defaults={
+                "alias": alias,
+                "name": name,
+                "share_avatar": bool(choice.share_avatar),
+                "scope": " ".join(sorted(set(scopes))),
+            },
         )
         if not created:
             authorization.alias, authorization.name = alias, name
@@ -112,7 +121,9 @@ def authorization_grant(*, user, client: Client, choice: ConsentChoice, scopes=(
             authorization.scope = " ".join(sorted(set(authorization.scope.split()) | set(scopes)))
             authorization.save(update_fields=["alias", "name", "share_avatar", "scope", "updated_at"])
     authorization.user, authorization.client = user, client
-    log.info("authorization granted user_id=%s client_id=%s alias_id=%s", user.pk, client.pk, getattr(alias, "pk", None))
+    log.info(
+        "authorization granted user_id=%s client_id=%s alias_id=%s", user.pk, client.pk, getattr(alias, "pk", None)
+    )
     return authorization
 
 
@@ -180,7 +191,8 @@ def code_replay_revoke(*, code) -> None:
         if code.token_family:
             access_ids.update(
                 RefreshToken.objects.filter(token_family=code.token_family)
-                .exclude(access_token_id=None).values_list("access_token_id", flat=True)
+                .exclude(access_token_id=None)
+                .values_list("access_token_id", flat=True)
             )
             RefreshToken.objects.filter(token_family=code.token_family, revoked__isnull=True).update(
                 revoked=timezone.now()
@@ -207,7 +219,9 @@ def authorization_change_alias(*, authorization: Authorization, alias_id: int | 
     authorization.save(update_fields=["alias", "updated_at"])
     log.info(
         "authorization alias changed user_id=%s client_id=%s alias_id=%s",
-        authorization.user_id, authorization.client_id, alias_id,
+        authorization.user_id,
+        authorization.client_id,
+        alias_id,
     )
     return authorization
 
@@ -242,8 +256,13 @@ def _icon_content(upload):
 
 
 def client_create(
-    *, data: ClientSettings, owner=None, public: bool = False, icon=None,
-    client_id: str | None = None, client_secret: str | None = None,
+    *,
+    data: ClientSettings,
+    owner=None,
+    public: bool = False,
+    icon=None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
 ) -> tuple[Client, str]:
     """Register a client; returns it and its secret in clear (shown once, stored hashed; empty for public clients).
 
@@ -255,13 +274,19 @@ def client_create(
     secret = "" if public else (client_secret or generate_client_secret())
     with transaction.atomic():
         client = Client(
-            name=data.name, user=owner, home_url=data.home_url, policy_uri=data.policy_uri, tos_uri=data.tos_uri,
+            name=data.name,
+            user=owner,
+            home_url=data.home_url,
+            policy_uri=data.policy_uri,
+            tos_uri=data.tos_uri,
             redirect_uris=" ".join(data.redirect_uris),
             post_logout_redirect_uris=" ".join(data.post_logout_redirect_uris),
             client_type=Client.CLIENT_PUBLIC if public else Client.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
-            client_secret=secret, hash_client_secret=True,
-            allow_code_flow=data.allow_code_flow, allow_implicit_flow=data.allow_implicit_flow,
+            client_secret=secret,
+            hash_client_secret=True,
+            allow_code_flow=data.allow_code_flow,
+            allow_implicit_flow=data.allow_implicit_flow,
             allow_hybrid_flow=data.allow_hybrid_flow,
         )
         if client_id:
@@ -360,14 +385,19 @@ class ClientMetadata:
     token_endpoint_auth_method: str = ""
 
 
-def registration_token_create(*, owner, label: str = "", expires_at: datetime | None = None) -> tuple[RegistrationToken, str]:
+def registration_token_create(
+    *, owner, label: str = "", expires_at: datetime | None = None
+) -> tuple[RegistrationToken, str]:
     """An initial access token for `owner` (returned in clear once, stored as a digest); owner becomes a developer."""
     from accounts.services import developer_grant
 
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         registration_token = RegistrationToken.objects.create(
-            owner=owner, digest=token_digest(token), label=label, expires_at=expires_at,
+            owner=owner,
+            digest=token_digest(token),
+            label=label,
+            expires_at=expires_at,
         )
         developer_grant(user=owner)  # the console shows the clients the token registers
     log.info("registration token created id=%s owner_id=%s", registration_token.pk, owner.pk)
@@ -382,7 +412,11 @@ def _metadata_apply(client: Client, metadata: ClientMetadata) -> None:
 
 
 def client_register(
-    *, registration_token: RegistrationToken, data: ClientSettings, metadata: ClientMetadata, public: bool,
+    *,
+    registration_token: RegistrationToken,
+    data: ClientSettings,
+    metadata: ClientMetadata,
+    public: bool,
 ) -> tuple[Client, str, str]:
     """Register a client for the token's owner; returns it, its secret and its registration access token (in clear).
 
@@ -421,7 +455,14 @@ def _secret_hashed(secret: str) -> str:
 
 
 def client_import(
-    *, client_id: str, secret: str, name: str, owner, home_url: str, published: bool, redirect_uris: list[str],
+    *,
+    client_id: str,
+    secret: str,
+    name: str,
+    owner,
+    home_url: str,
+    published: bool,
+    redirect_uris: list[str],
     created_at=None,
 ) -> Client:
     """Register a 2019 client under its old id and secret (stored hashed), with the flows 2019 offered and query-string tokens accepted."""
@@ -429,10 +470,20 @@ def client_import(
     if problems:
         raise ValueError("; ".join(f"{uri}: {problem}" for uri, problem in problems))
     client = Client.objects.create(
-        client_id=client_id, client_secret=_secret_hashed(secret), hash_client_secret=True,
-        name=name, user=owner, home_url=home_url, published=published, redirect_uris=" ".join(redirect_uris),
-        client_type=Client.CLIENT_CONFIDENTIAL, authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
-        allow_code_flow=True, allow_implicit_flow=True, allow_hybrid_flow=True, accepts_query_access_token=True,
+        client_id=client_id,
+        client_secret=_secret_hashed(secret),
+        hash_client_secret=True,
+        name=name,
+        user=owner,
+        home_url=home_url,
+        published=published,
+        redirect_uris=" ".join(redirect_uris),
+        client_type=Client.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Client.GRANT_AUTHORIZATION_CODE,
+        allow_code_flow=True,
+        allow_implicit_flow=True,
+        allow_hybrid_flow=True,
+        accepts_query_access_token=True,
     )
     if created_at:
         Client.objects.filter(pk=client.pk).update(created=created_at)
@@ -441,8 +492,15 @@ def client_import(
 
 
 def client_import_update(
-    *, client: Client, secret: str | None = None, name: str | None = None, owner=None, owner_changed: bool = False,
-    home_url: str | None = None, published: bool | None = None, redirect_uris: list[str] | None = None,
+    *,
+    client: Client,
+    secret: str | None = None,
+    name: str | None = None,
+    owner=None,
+    owner_changed: bool = False,
+    home_url: str | None = None,
+    published: bool | None = None,
+    redirect_uris: list[str] | None = None,
 ) -> Client:
     """Apply the 2019 values that changed since the last import (None = leave as it is here); ValueError on a bad URI."""
     if redirect_uris is not None:
@@ -477,7 +535,13 @@ def authorization_import(
 ) -> Authorization:
     """Bring a 2019 consent over with the subject the app stored (`str(client_user.id)`), so the app finds its user."""
     authorization = Authorization.objects.create(
-        user=user, client=client, alias=alias, name=name, share_avatar=share_avatar, sub=sub, scope=LEGACY_SCOPE,
+        user=user,
+        client=client,
+        alias=alias,
+        name=name,
+        share_avatar=share_avatar,
+        sub=sub,
+        scope=LEGACY_SCOPE,
     )
     if created_at:
         Authorization.objects.filter(pk=authorization.pk).update(created_at=created_at)
@@ -485,7 +549,9 @@ def authorization_import(
     return authorization
 
 
-def authorization_import_update(*, authorization: Authorization, name: str | None = None, share_avatar: bool | None = None) -> Authorization:
+def authorization_import_update(
+    *, authorization: Authorization, name: str | None = None, share_avatar: bool | None = None
+) -> Authorization:
     """Take over the name and avatar choice that changed in 2019 since the last import."""
     if name is not None:
         authorization.name = name

@@ -84,8 +84,9 @@ def session_authentication(request) -> SessionAuthentication:
         amr.append(Amr.MFA)
     times = [int(record["at"]) for record in records if isinstance(record.get("at"), int | float)]
     auth_time = max([t for t in (session_auth_time(request), *times) if t], default=None)
-    return SessionAuthentication(amr=tuple(dict.fromkeys(str(v) for v in amr)), acr=Acr.MFA if multi else Acr.PWD,
-                                 auth_time=auth_time)
+    return SessionAuthentication(
+        amr=tuple(dict.fromkeys(str(v) for v in amr)), acr=Acr.MFA if multi else Acr.PWD, auth_time=auth_time
+    )
 
 
 def acr_values_require_mfa(acr_values: str | None) -> bool:

@@ -30,8 +30,11 @@ class FallbackRedisCache(RedisCache):
                 result = getattr(RedisCache, name)(self, *args, **kwargs)
             except (RedisConnectionError, RedisTimeoutError) as error:
                 if not self._down_until:
-                    log.warning("cache unavailable, using process memory retry_seconds=%s error=%s",
-                                RETRY_SECONDS, type(error).__name__)
+                    log.warning(
+                        "cache unavailable, using process memory retry_seconds=%s error=%s",
+                        RETRY_SECONDS,
+                        type(error).__name__,
+                    )
                 self._down_until = time.monotonic() + RETRY_SECONDS
             else:
                 if self._down_until:

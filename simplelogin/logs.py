@@ -45,9 +45,13 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             log.info(
-                "request", extra={
-                    "method": request.method, "path": request.path, "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1), "user_id": _user_id(request),
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": _user_id(request),
                 },
             )
             return response

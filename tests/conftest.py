@@ -19,9 +19,15 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings, tmp_path):
     """Fast password hashing in tests (Argon2 is tested on its own), fresh cache and media per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "oauth_provider.hashers.ClientSecretSHA256Hasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "oauth_provider.hashers.ClientSecretSHA256Hasher",
+    ]
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     cache.clear()
     yield
     cache.clear()

@@ -30,7 +30,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def plan(obj, create, extracted, **kwargs):
         if create:
             plan = extracted or Plan.TRIAL
-            expires = kwargs.get("expires_at", timezone.now() + timezone.timedelta(days=15) if plan == Plan.TRIAL else None)
+            expires = kwargs.get(
+                "expires_at", timezone.now() + timezone.timedelta(days=15) if plan == Plan.TRIAL else None
+            )
             Membership.objects.create(user=obj, plan=plan, expires_at=expires)
 
 

@@ -46,7 +46,9 @@ def test_seed_demo_prints_the_site_admin_and_demo_client_urls(debug, settings, c
     out = capsys.readouterr().out
     assert "Site:         http://127.0.0.1:8123/" in out
     assert "Admin:        http://127.0.0.1:8123/admin/" in out
-    assert "http://127.0.0.1:8123/oauth2/authorize?client_id=demo-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A7000" in out
+    assert (
+        "http://127.0.0.1:8123/oauth2/authorize?client_id=demo-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A7000" in out
+    )
 
 
 @pytest.mark.django_db

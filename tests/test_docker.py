@@ -21,8 +21,12 @@ COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 APP_SERVICES = ("migrate", "web", "mail", "scheduler")
 PRODUCTION = {
-    "DEBUG": "false", "SECRET_KEY": "docker-test-" + "x" * 40, "URL": "https://login.example.com",
-    "ALLOWED_HOSTS": "login.example.com", "USE_X_FORWARDED_PROTO": "true", "LOG_LEVEL": "WARNING",
+    "DEBUG": "false",
+    "SECRET_KEY": "docker-test-" + "x" * 40,
+    "URL": "https://login.example.com",
+    "ALLOWED_HOSTS": "login.example.com",
+    "USE_X_FORWARDED_PROTO": "true",
+    "LOG_LEVEL": "WARNING",
 }
 
 
@@ -77,8 +81,13 @@ def _wait_for_port(port: int, process, timeout: float = 60) -> None:
 
 
 def _healthcheck(*args, env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "docker" / "healthcheck.py"), *args], env=env,
-                          capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "docker" / "healthcheck.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
 
 def _healthcheck_once_booted(env) -> subprocess.CompletedProcess:
@@ -97,8 +106,13 @@ def gunicorn(tmp_path):
     started = []
 
     def start(database_url: str) -> dict:
-        env = {**os.environ, **PRODUCTION, "PORT": str(free_port()), "DATABASE_URL": database_url,
-               "WEB_CONCURRENCY": "1"}
+        env = {
+            **os.environ,
+            **PRODUCTION,
+            "PORT": str(free_port()),
+            "DATABASE_URL": database_url,
+            "WEB_CONCURRENCY": "1",
+        }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         command = json.loads(_dockerfile("CMD"))
         command[-1] = command[-1].replace("exec gunicorn", f"exec {sys.executable} -m gunicorn")
@@ -128,8 +142,9 @@ def test_healthcheck_fails_while_the_database_is_down(gunicorn):
 def test_mail_handler_listens_on_mail_handler_host_and_its_healthcheck_passes():
     port = free_port()
     env = {**os.environ, "MAIL_HANDLER_HOST": "0.0.0.0", "MAIL_HANDLER_PORT": str(port)}
-    process = subprocess.Popen([sys.executable, "manage.py", "run_mail_handler"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_mail_handler"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert process.stdout.readline().startswith(f"mail handler listening on 0.0.0.0:{port}")
         assert _healthcheck("--smtp", env=env).returncode == 0

@@ -8,12 +8,33 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGN_CARD = {
-    "simplelogin", "accounts", "oauth_provider", "billing", "templates", "static", "keys", "tests", "manage.py",
-    "Dockerfile", ".env.example", ".gitignore", "pyproject.toml", "README.md",
+    "simplelogin",
+    "accounts",
+    "oauth_provider",
+    "billing",
+    "templates",
+    "static",
+    "keys",
+    "tests",
+    "manage.py",
+    "Dockerfile",
+    ".env.example",
+    ".gitignore",
+    "pyproject.toml",
+    "README.md",
 }
 TOOLING = {
-    "bench", "docs", "docker", ".ci", "Makefile", "compose.yaml", ".dockerignore", ".pre-commit-config.yaml",
-    "requirements.lock", "requirements-dev.lock", "requirements-bootstrap.lock",
+    "bench",
+    "docs",
+    "docker",
+    ".ci",
+    "Makefile",
+    "compose.yaml",
+    ".dockerignore",
+    ".pre-commit-config.yaml",
+    "requirements.lock",
+    "requirements-dev.lock",
+    "requirements-bootstrap.lock",
 }
 
 

@@ -37,4 +37,5 @@ def test_every_dependency_is_pinned_with_hashes():
 def test_the_dev_lock_keeps_the_runtime_versions():
     runtime, dev = _pins("requirements.lock"), _pins("requirements-dev.lock")
     assert {name: lines[0].split(" ")[0] for name, lines in runtime.items()} == {
-        name: dev[name][0].split(" ")[0] for name in runtime}
+        name: dev[name][0].split(" ")[0] for name in runtime
+    }

@@ -23,8 +23,12 @@ def _database_down(request):
     raise OperationalError("could not connect to server: Connection refused")
 
 
-urlpatterns = [path("boom/", _boom), path("db-down/", _database_down), path("oauth2/db-down", _database_down),
-               *site_urls]
+urlpatterns = [
+    path("boom/", _boom),
+    path("db-down/", _database_down),
+    path("oauth2/db-down", _database_down),
+    *site_urls,
+]
 handler400 = "simplelogin.views.bad_request"
 handler403 = "simplelogin.views.permission_denied"
 handler404 = "simplelogin.views.page_not_found"
@@ -38,7 +42,9 @@ def test_health_ok(client):
 
 
 def test_health_503_when_database_is_down(client):
-    with mock.patch("simplelogin.views.connection.cursor", side_effect=OperationalError("server closed the connection")):
+    with mock.patch(
+        "simplelogin.views.connection.cursor", side_effect=OperationalError("server closed the connection")
+    ):
         response = client.get("/health")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
@@ -187,8 +193,12 @@ def test_admin_deletes_aliases_and_people_through_the_services(client, how):
         client.post(f"/admin/accounts/alias/{alias.pk}/delete/", {"post": "yes"})
         client.post(f"/admin/accounts/user/{person.pk}/delete/", {"post": "yes"})
     else:
-        client.post("/admin/accounts/alias/", {"action": "delete_selected", "_selected_action": [alias.pk], "post": "yes"})
-        client.post("/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"})
+        client.post(
+            "/admin/accounts/alias/", {"action": "delete_selected", "_selected_action": [alias.pk], "post": "yes"}
+        )
+        client.post(
+            "/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"}
+        )
     assert not Alias.objects.filter(pk__in=[alias.pk, person_alias.pk]).exists()
     assert not User.objects.filter(pk=person.pk).exists()
     # the addresses can never be handed to someone else
@@ -210,7 +220,10 @@ def test_admin_deletes_a_person_whose_alias_an_app_uses_and_who_holds_tokens(cli
     person = alias.user
     authorization = AuthorizationFactory(user=person, alias=alias)
     AccessToken.objects.create(
-        user=person, application=authorization.client, token="tok-admin-delete", scope="openid",
+        user=person,
+        application=authorization.client,
+        token="tok-admin-delete",
+        scope="openid",
         expires=timezone.now() + timedelta(hours=1),
     )
     confirm = client.get(f"/admin/accounts/user/{person.pk}/delete/")
@@ -228,12 +241,20 @@ def test_a_person_added_in_the_admin_is_onboarded(client):
 
     staff = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(staff)
-    response = client.post("/admin/accounts/user/add/", {
-        "email": "added@example.com", "name": "Added", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase",
-        "usable_password": "true",
-        "membership-TOTAL_FORMS": "0", "membership-INITIAL_FORMS": "0",
-        "membership-MIN_NUM_FORMS": "0", "membership-MAX_NUM_FORMS": "1",
-    })
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "added@example.com",
+            "name": "Added",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+            "usable_password": "true",
+            "membership-TOTAL_FORMS": "0",
+            "membership-INITIAL_FORMS": "0",
+            "membership-MIN_NUM_FORMS": "0",
+            "membership-MAX_NUM_FORMS": "1",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     person = User.objects.get(email="added@example.com")
     assert Membership.objects.get(user=person).plan == Plan.TRIAL
@@ -247,10 +268,23 @@ def _personal_pages(user):
     user.is_developer = user.is_staff = user.is_superuser = True
     user.save()
     app = ClientFactory(user=user)
-    consent = f"/oauth2/authorize?client_id={app.client_id}&redirect_uri=https://app.example/callback" \
-              "&response_type=code&scope=openid&state=s"
-    return ["/dashboard/", "/settings/", "/apps/", "/developer/", f"/developer/clients/{app.client_id}/", consent,
-            "/accounts/password/change/", "/accounts/email/", "/admin/", "/admin/accounts/user/", "/pricing"]
+    consent = (
+        f"/oauth2/authorize?client_id={app.client_id}&redirect_uri=https://app.example/callback"
+        "&response_type=code&scope=openid&state=s"
+    )
+    return [
+        "/dashboard/",
+        "/settings/",
+        "/apps/",
+        "/developer/",
+        f"/developer/clients/{app.client_id}/",
+        consent,
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/admin/",
+        "/admin/accounts/user/",
+        "/pricing",
+    ]
 
 
 def test_pages_with_personal_data_are_never_stored_in_a_cache(client, user, signing_key_dir):

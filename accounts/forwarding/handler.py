@@ -101,7 +101,6 @@ class MailHandler:
             return "554 5.0.0 Message refused by the next hop"
         return "250 2.0.0 Message accepted for delivery"
 
-
     async def handle_exception(self, error):
         """An unexpected error inside the SMTP session: log it, say nothing internal, let the sender retry."""
         log.error("smtp session error error=%s", type(error).__name__, exc_info=error)

@@ -110,8 +110,11 @@ def addresses_parse(value: str) -> list[tuple[str, str]]:
         mailboxes = [(address.display_name, address.addr_spec) for address in header.addresses]
     except Exception as exc:  # the stdlib parser raises several types on hostile input (e.g. encoded CR/LF)
         raise MalformedMessage(f"unparseable address header: {type(exc).__name__}") from None
-    return [(clean_display_name(_SURROGATE.sub("\ufffd", name)), _SURROGATE.sub("\ufffd", spec).lower())
-            for name, spec in mailboxes if "@" in spec]
+    return [
+        (clean_display_name(_SURROGATE.sub("\ufffd", name)), _SURROGATE.sub("\ufffd", spec).lower())
+        for name, spec in mailboxes
+        if "@" in spec
+    ]
 
 
 def address_header(name: str, mailboxes: list[tuple[str, str]]) -> tuple[str, bytes]:

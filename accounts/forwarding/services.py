@@ -25,8 +25,15 @@ MAX_REVERSE_ALIASES_PER_MESSAGE = 20
 MAX_HOPS = 50
 # Headers an owner's reply keeps (everything else may name their real address, provider or network).
 REPLY_KEPT_HEADERS = (
-    "Subject", "Date", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Language",
-    "Importance", "Priority", "X-Priority",
+    "Subject",
+    "Date",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Content-Language",
+    "Importance",
+    "Priority",
+    "X-Priority",
 )
 # Address headers of forwarded mail that a reply or reply-all may go to: rewritten to reverse aliases
 # (mutt and Thunderbird honour Mail-Followup-To / Mail-Reply-To over Reply-To). Reply targets come first: they
@@ -36,8 +43,17 @@ FORWARD_REWRITTEN_HEADERS = ("Reply-To", "Mail-Reply-To", "Mail-Followup-To", "T
 # Read-receipt requests, Errors-To and mailto: unsubscribe links would make the owner's side write from their real
 # address.
 FORWARD_DROPPED_HEADERS = (
-    "From", "Sender", *FORWARD_REWRITTEN_HEADERS, "Return-Path", "DKIM-Signature", "List-Unsubscribe",
-    "List-Unsubscribe-Post", "Disposition-Notification-To", "Return-Receipt-To", "X-Confirm-Reading-To", "Errors-To",
+    "From",
+    "Sender",
+    *FORWARD_REWRITTEN_HEADERS,
+    "Return-Path",
+    "DKIM-Signature",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+    "Disposition-Notification-To",
+    "Return-Receipt-To",
+    "X-Confirm-Reading-To",
+    "Errors-To",
 )
 
 

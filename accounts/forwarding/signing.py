@@ -7,8 +7,18 @@ import dkim
 from django.conf import settings
 
 SIGNED_HEADERS = [
-    b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"reply-to",
-    b"in-reply-to", b"references", b"mime-version", b"content-type", b"content-transfer-encoding",
+    b"from",
+    b"to",
+    b"cc",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"reply-to",
+    b"in-reply-to",
+    b"references",
+    b"mime-version",
+    b"content-type",
+    b"content-transfer-encoding",
 ]
 
 

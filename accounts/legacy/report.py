@@ -75,7 +75,9 @@ def report_render(report: ImportReport) -> str:
     elif report.changed == 0:
         lines.append("Nothing changed: everything was already imported.")
     else:
-        lines.append(f"Done: {report.changed} rows created or updated. Run the command again at any time; it only brings over what changed.")
+        lines.append(
+            f"Done: {report.changed} rows created or updated. Run the command again at any time; it only brings over what changed."
+        )
     return "\n".join(lines)
 
 

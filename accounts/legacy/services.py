@@ -115,8 +115,9 @@ def _valid_http_url(value: str) -> bool:
 def _targets(table: Table, legacy_ids, model) -> dict:
     """2019 id → the object it became here, for the ids of `table` that were imported and still exist."""
     pairs = dict(
-        LegacyRecord.objects.filter(table=table, legacy_id__in=set(legacy_ids), target_id__isnull=False)
-        .values_list("legacy_id", "target_id")
+        LegacyRecord.objects.filter(table=table, legacy_id__in=set(legacy_ids), target_id__isnull=False).values_list(
+            "legacy_id", "target_id"
+        )
     )
     objects = model.objects.in_bulk(set(pairs.values()))
     return {legacy_id: objects[target] for legacy_id, target in pairs.items() if target in objects}
@@ -191,21 +192,31 @@ class _People(_Importer):
     def prepare(self, run, rows):
         self.files = _file_paths(run, rows, "profile_picture_id")
         emails = {(row["email"] or "").strip().lower() for row in rows}
-        self.taken = set(User.objects.annotate(address=Lower("email")).filter(address__in=emails).values_list("address", flat=True))
+        self.taken = set(
+            User.objects.annotate(address=Lower("email")).filter(address__in=emails).values_list("address", flat=True)
+        )
 
     def values(self, run, row):
         email = (row["email"] or "").strip().lower()
         if not _valid_email(email):
             raise _Refused("not a valid email address")
         if email in run.duplicate_emails:
-            raise _Refused("2019 accounts whose addresses differ only in letter case: not merged (keep one in 2019, run again)")
+            raise _Refused(
+                "2019 accounts whose addresses differ only in letter case: not merged (keep one in 2019, run again)"
+            )
         codes = sorted({code.strip().upper() for code in (row["promo_codes"] or "").split(",") if code.strip()})
         return {
-            "email": email, "name": (row["name"] or "").strip()[:128], "password": row["password"] or "",
-            "verified": bool(row["activated"]), "is_developer": bool(row["is_developer"]),
-            "plan": row["plan"], "expires_at": row["plan_expiration"],
-            "stripe_customer_id": row["stripe_customer_id"] or "", "stripe_subscription_id": row["stripe_subscription_id"] or "",
-            "promo_codes": codes, "avatar": self.files.get(row["profile_picture_id"]),
+            "email": email,
+            "name": (row["name"] or "").strip()[:128],
+            "password": row["password"] or "",
+            "verified": bool(row["activated"]),
+            "is_developer": bool(row["is_developer"]),
+            "plan": row["plan"],
+            "expires_at": row["plan_expiration"],
+            "stripe_customer_id": row["stripe_customer_id"] or "",
+            "stripe_subscription_id": row["stripe_subscription_id"] or "",
+            "promo_codes": codes,
+            "avatar": self.files.get(row["profile_picture_id"]),
         }
 
     def _password(self, run, values) -> str:
@@ -220,8 +231,11 @@ class _People(_Importer):
             run.note("trial without an end date: imported as free")
             plan = Plan.FREE
         billing_services.membership_import(
-            user=user, plan=plan, expires_at=None if plan == Plan.FREE else expires_at,
-            stripe_customer_id=values["stripe_customer_id"], stripe_subscription_id=values["stripe_subscription_id"],
+            user=user,
+            plan=plan,
+            expires_at=None if plan == Plan.FREE else expires_at,
+            stripe_customer_id=values["stripe_customer_id"],
+            stripe_subscription_id=values["stripe_subscription_id"],
         )
         return self._stripe(run, user, values)
 
@@ -250,8 +264,12 @@ class _People(_Importer):
         if values["email"] in self.taken:
             raise _Refused("an account with this address signed up here already: not merged")
         user = account_services.user_import(
-            email=values["email"], name=values["name"], password=self._password(run, values),
-            verified=values["verified"], is_developer=values["is_developer"], created_at=row["created_at"],
+            email=values["email"],
+            name=values["name"],
+            password=self._password(run, values),
+            verified=values["verified"],
+            is_developer=values["is_developer"],
+            created_at=row["created_at"],
         )
         stripe_pending = self._membership(run, user, values)
         billing_services.promo_redemptions_import(user=user, codes=values["promo_codes"])
@@ -308,9 +326,14 @@ class _Clients(_Importer):
         if not row["oauth_client_secret"]:
             raise _Refused("no client secret")
         return {
-            "client_id": client_id, "secret": row["oauth_client_secret"], "name": (row["name"] or client_id)[:255],
-            "home_url": (row["home_url"] or "").strip(), "published": bool(row["published"]), "owner": row["user_id"],
-            "redirect_uris": self.uris.get(row["id"], []), "icon": self.files.get(row["icon_id"]),
+            "client_id": client_id,
+            "secret": row["oauth_client_secret"],
+            "name": (row["name"] or client_id)[:255],
+            "home_url": (row["home_url"] or "").strip(),
+            "published": bool(row["published"]),
+            "owner": row["user_id"],
+            "redirect_uris": self.uris.get(row["id"], []),
+            "icon": self.files.get(row["icon_id"]),
         }
 
     def _redirect_uris(self, run, values) -> list[str]:
@@ -319,7 +342,9 @@ class _Clients(_Importer):
             problem = "it contains whitespace" if any(c.isspace() for c in uri) else redirect_uri_problem(uri)
             if problem:
                 run.note(f"redirect URI refused, client imported without it: {problem}")
-                log.info("legacy redirect uri refused client_id=%s uri=%s problem=%s", values["client_id"], uri, problem)
+                log.info(
+                    "legacy redirect uri refused client_id=%s uri=%s problem=%s", values["client_id"], uri, problem
+                )
             else:
                 kept.append(uri)
         if not kept:
@@ -350,9 +375,14 @@ class _Clients(_Importer):
             raise _Refused("a client with this client id was registered here already: not merged")
         owner = self._owner(run, row)
         client = provider_services.client_import(
-            client_id=values["client_id"], secret=values["secret"], name=values["name"], owner=owner,
-            home_url=self._home_url(run, values), published=values["published"],
-            redirect_uris=self._redirect_uris(run, values), created_at=row["created_at"],
+            client_id=values["client_id"],
+            secret=values["secret"],
+            name=values["name"],
+            owner=owner,
+            home_url=self._home_url(run, values),
+            published=values["published"],
+            redirect_uris=self._redirect_uris(run, values),
+            created_at=row["created_at"],
         )
         _done, icon_pending = self._icon(run, client, values)
         return client.pk, _pending(icon_pending, "owner" if owner is None else "")
@@ -404,7 +434,9 @@ class _Aliases(_Importer):
             raise _Refused("address already used here by another account")
         if owner is None:
             if held_by_us or account_services.alias_address_reserve(email=email):
-                raise _Held("its owner was not imported: the address is held for them (tombstone) until they are", "owner")
+                raise _Held(
+                    "its owner was not imported: the address is held for them (tombstone) until they are", "owner"
+                )
             raise _Refused("its owner was not imported, and the address was deleted here")
         if email in self.tombstoned:
             if not held_by_us:
@@ -417,7 +449,9 @@ class _Aliases(_Importer):
         except AliasUnavailable:
             raise _Refused("address already used here by another account") from None
         if email.rpartition("@")[2] != settings.EMAIL_DOMAIN:
-            run.note(f"not on EMAIL_DOMAIN ({settings.EMAIL_DOMAIN}): kept for the apps that know it; mail to it is not received here")
+            run.note(
+                f"not on EMAIL_DOMAIN ({settings.EMAIL_DOMAIN}): kept for the apps that know it; mail to it is not received here"
+            )
         return alias.pk, ""
 
     def update(self, run, row, values, alias, changed, pending):
@@ -438,7 +472,9 @@ class _Consents(_Importer):
         self.users = _targets(Table.USERS, [row["user_id"] for row in rows], User)
         self.clients = _targets(Table.CLIENT, [row["client_id"] for row in rows], Client)
         self.aliases = _targets(Table.GEN_EMAIL, [row["gen_email_id"] for row in rows], Alias)
-        self.people = {person["id"]: person for person in run.source.rows_where_in("users", "id", [row["user_id"] for row in rows])}
+        self.people = {
+            person["id"]: person for person in run.source.rows_where_in("users", "id", [row["user_id"] for row in rows])
+        }
         consents = Authorization.objects.filter(client__in=self.clients.values())
         self.subs = set(consents.filter(sub__in=[str(row["id"]) for row in rows]).values_list("client_id", "sub"))
         self.pairs = set(consents.filter(user__in=self.users.values()).values_list("user_id", "client_id"))
@@ -446,9 +482,12 @@ class _Consents(_Importer):
     def values(self, run, row):
         person = self.people.get(row["user_id"]) or {}
         return {
-            "user": row["user_id"], "client": row["client_id"], "alias": row["gen_email_id"],
+            "user": row["user_id"],
+            "client": row["client_id"],
+            "alias": row["gen_email_id"],
             # 2019 showed every app the person's current name and picture
-            "name": (person.get("name") or "").strip()[:128], "share_avatar": bool(person.get("profile_picture_id")),
+            "name": (person.get("name") or "").strip()[:128],
+            "share_avatar": bool(person.get("profile_picture_id")),
         }
 
     def create(self, run, row, values, record):
@@ -461,7 +500,9 @@ class _Consents(_Importer):
         if row["gen_email_id"] is not None:
             alias = self.aliases.get(row["gen_email_id"])
             if alias is None:
-                raise _Refused("the alias it shared was not imported: the person chooses an address at their next sign-in")
+                raise _Refused(
+                    "the alias it shared was not imported: the person chooses an address at their next sign-in"
+                )
             if alias.user_id != user.pk:
                 raise _Refused("the alias it shared belongs to another person")
         sub = str(row["id"])  # the `sub` 2019 put in id_tokens: apps keyed their users on it
@@ -470,8 +511,13 @@ class _Consents(_Importer):
         if (user.pk, client.pk) in self.pairs:
             raise _Skipped("the person consented to this client here already: that consent is kept")
         authorization = provider_services.authorization_import(
-            user=user, client=client, alias=alias, name=values["name"], share_avatar=values["share_avatar"],
-            sub=sub, created_at=row["created_at"],
+            user=user,
+            client=client,
+            alias=alias,
+            name=values["name"],
+            share_avatar=values["share_avatar"],
+            sub=sub,
+            created_at=row["created_at"],
         )
         return authorization.pk, ""
 
@@ -495,9 +541,11 @@ class _Partners(_Importer):
     def values(self, run, row):
         website = (row["website"] or "").strip()
         return {
-            "email": (row["email"] or "").strip().lower(), "name": (row["name"] or "").strip()[:128],
+            "email": (row["email"] or "").strip().lower(),
+            "name": (row["name"] or "").strip()[:128],
             "website": website if _valid_http_url(website) else "",
-            "additional_information": (row["additional_information"] or "").strip()[:5000], "user": row["user_id"],
+            "additional_information": (row["additional_information"] or "").strip()[:5000],
+            "user": row["user_id"],
         }
 
     def create(self, run, row, values, record):
@@ -507,14 +555,20 @@ class _Partners(_Importer):
             raise _Refused("no valid email address")
         approved = user is not None and user.is_developer
         application = account_services.partner_application_import(
-            user=user, email=email, name=values["name"], website=values["website"],
+            user=user,
+            email=email,
+            name=values["name"],
+            website=values["website"],
             additional_information=values["additional_information"],
-            approved_at=(row["updated_at"] or row["created_at"]) if approved else None, created_at=row["created_at"],
+            approved_at=(row["updated_at"] or row["created_at"]) if approved else None,
+            created_at=row["created_at"],
         )
         return application.pk, ""
 
     def update(self, run, row, values, application, changed, pending):
-        changes = {name: values[name] for name in ("email", "name", "website", "additional_information") if name in changed}
+        changes = {
+            name: values[name] for name in ("email", "name", "website", "additional_information") if name in changed
+        }
         if changes.get("email") == "":
             changes.pop("email")
         if changes:
@@ -525,18 +579,31 @@ class _Partners(_Importer):
 IMPORTERS = (_People, _Clients, _Aliases, _Consents, _Partners)
 
 
-def _record_save(*, run: "_Run", record: LegacyRecord | None, table: Table, legacy_id: int, target_id, fingerprints: dict, pending: str):
+def _record_save(
+    *,
+    run: "_Run",
+    record: LegacyRecord | None,
+    table: Table,
+    legacy_id: int,
+    target_id,
+    fingerprints: dict,
+    pending: str,
+):
     """Remember what the row became; new records are written with the rest of the batch (one INSERT)."""
     if record is None:
-        run.new_records.append(LegacyRecord(
-            table=table, legacy_id=legacy_id, target_id=target_id, fingerprints=fingerprints, pending=pending
-        ))
+        run.new_records.append(
+            LegacyRecord(
+                table=table, legacy_id=legacy_id, target_id=target_id, fingerprints=fingerprints, pending=pending
+            )
+        )
         return
     record.target_id, record.fingerprints, record.pending = target_id, fingerprints, pending
     record.save(update_fields=["target_id", "fingerprints", "pending", "updated_at"])
 
 
-def _import_row(run: _Run, importer: _Importer, row: Row, record: LegacyRecord | None, targets: dict) -> tuple[str, str]:
+def _import_row(
+    run: _Run, importer: _Importer, row: Row, record: LegacyRecord | None, targets: dict
+) -> tuple[str, str]:
     """Create, update or leave one 2019 row (in its own savepoint); returns (outcome, reason)."""
     try:
         values = importer.values(run, row)
@@ -562,9 +629,18 @@ def _import_row(run: _Run, importer: _Importer, row: Row, record: LegacyRecord |
                     target_id, pending = importer.create(run, row, values, record)
             except _Held as error:  # refused for now, but what it did (a tombstone) stays and the ledger remembers it
                 held, target_id, pending = error, None, error.pending
-            if not (record and (record.target_id, record.pending, record.fingerprints) == (target_id, pending, fingerprints)):
-                _record_save(run=run, record=record, table=importer.table, legacy_id=row["id"], target_id=target_id,
-                             fingerprints=fingerprints, pending=pending)
+            if not (
+                record and (record.target_id, record.pending, record.fingerprints) == (target_id, pending, fingerprints)
+            ):
+                _record_save(
+                    run=run,
+                    record=record,
+                    table=importer.table,
+                    legacy_id=row["id"],
+                    target_id=target_id,
+                    fingerprints=fingerprints,
+                    pending=pending,
+                )
     except _Refused as refusal:
         return "refused", str(refusal)
     except _Skipped as skip:
@@ -592,9 +668,13 @@ def _import_table(run: _Run, importer: _Importer, *, batch_size: int, progress) 
                 importer.prepare(run, rows)
                 records = {
                     record.legacy_id: record
-                    for record in LegacyRecord.objects.filter(table=importer.table, legacy_id__in=[row["id"] for row in rows])
+                    for record in LegacyRecord.objects.filter(
+                        table=importer.table, legacy_id__in=[row["id"] for row in rows]
+                    )
                 }
-                targets = importer.model.objects.in_bulk([r.target_id for r in records.values() if r.target_id is not None])
+                targets = importer.model.objects.in_bulk(
+                    [r.target_id for r in records.values() if r.target_id is not None]
+                )
                 run.new_records = []
                 for row in rows:
                     run.row_id = row["id"]
@@ -603,8 +683,10 @@ def _import_table(run: _Run, importer: _Importer, *, batch_size: int, progress) 
                 LegacyRecord.objects.bulk_create(run.new_records)
         except Exception as error:
             log.exception("legacy import interrupted table=%s legacy_id=%s", importer.table, run.row_id)
-            saved = "Nothing was written (dry run)." if run.dry_run else (
-                "Every batch before it is saved: run the command again to continue."
+            saved = (
+                "Nothing was written (dry run)."
+                if run.dry_run
+                else ("Every batch before it is saved: run the command again to continue.")
             )
             raise ImportInterrupted(
                 f"The import stopped at {importer.table.value}#{run.row_id} ({type(error).__name__}: {error}). {saved}"
@@ -615,7 +697,10 @@ def _import_table(run: _Run, importer: _Importer, *, batch_size: int, progress) 
     imported = LegacyRecord.objects.filter(table=importer.table, target_id__isnull=False).order_by("legacy_id")
     for legacy_id in imported.values_list("legacy_id", flat=True).iterator(chunk_size=2000):
         if legacy_id not in seen:
-            report.note(legacy_id, "imported earlier, no longer in the 2019 database: kept here (delete it here if it should go)")
+            report.note(
+                legacy_id,
+                "imported earlier, no longer in the 2019 database: kept here (delete it here if it should go)",
+            )
 
 
 def _case_duplicates(source: LegacySource) -> set[str]:
@@ -635,7 +720,12 @@ def _first_alias_by_address(source: LegacySource) -> dict[str, int]:
 
 
 def legacy_import(
-    *, database_url: str, dry_run: bool = False, batch_size: int = 200, files_from: Path | None = None, progress=None,
+    *,
+    database_url: str,
+    dry_run: bool = False,
+    batch_size: int = 200,
+    files_from: Path | None = None,
+    progress=None,
 ) -> ImportReport:
     """Bring people, clients, aliases, consents and partner applications over from the 2019 database at `database_url`.
 
@@ -646,17 +736,28 @@ def legacy_import(
         raise LegacyImportError(f"--files-from {files_from} is not a folder.")
     source = LegacySource.open(database_url)
     try:
-        return _import_all(source=source, dry_run=dry_run, batch_size=batch_size,
-                           files_from=Path(files_from) if files_from else None, progress=progress)
+        return _import_all(
+            source=source,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            files_from=Path(files_from) if files_from else None,
+            progress=progress,
+        )
     finally:
         source.close()
 
 
-def _import_all(*, source: LegacySource, dry_run: bool, batch_size: int, files_from: Path | None, progress) -> ImportReport:
+def _import_all(
+    *, source: LegacySource, dry_run: bool, batch_size: int, files_from: Path | None, progress
+) -> ImportReport:
     run = _Run(
-        source=source, report=ImportReport(source=source.description, dry_run=dry_run), dry_run=dry_run,
-        files_from=files_from, stripe=billing_enabled(),
-        duplicate_emails=_case_duplicates(source), first_alias=_first_alias_by_address(source),
+        source=source,
+        report=ImportReport(source=source.description, dry_run=dry_run),
+        dry_run=dry_run,
+        files_from=files_from,
+        stripe=billing_enabled(),
+        duplicate_emails=_case_duplicates(source),
+        first_alias=_first_alias_by_address(source),
     )
     started = datetime.now()
     try:
@@ -667,6 +768,10 @@ def _import_all(*, source: LegacySource, dry_run: bool, batch_size: int, files_f
                 raise _DryRun
     except _DryRun:
         pass
-    log.info("legacy import finished dry_run=%s changed=%s seconds=%.1f", dry_run, run.report.changed,
-             (datetime.now() - started).total_seconds())
+    log.info(
+        "legacy import finished dry_run=%s changed=%s seconds=%.1f",
+        dry_run,
+        run.report.changed,
+        (datetime.now() - started).total_seconds(),
+    )
     return run.report

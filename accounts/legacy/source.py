@@ -60,7 +60,9 @@ class LegacySource:
         elif engine.endswith(("postgresql", "postgis")):
             source = cls._open_postgres(config)
         else:
-            raise SourceError("Give the 2019 database as a sqlite:////path/to/db.sqlite or postgres://user@host/name URL.")
+            raise SourceError(
+                "Give the 2019 database as a sqlite:////path/to/db.sqlite or postgres://user@host/name URL."
+            )
         source.check_schema()
         return source
 
@@ -81,12 +83,18 @@ class LegacySource:
 
         try:
             connection = psycopg2.connect(
-                dbname=config["NAME"], user=config.get("USER") or None, password=config.get("PASSWORD") or None,
-                host=config.get("HOST") or None, port=config.get("PORT") or None, **config.get("OPTIONS", {}),
+                dbname=config["NAME"],
+                user=config.get("USER") or None,
+                password=config.get("PASSWORD") or None,
+                host=config.get("HOST") or None,
+                port=config.get("PORT") or None,
+                **config.get("OPTIONS", {}),
             )
             connection.set_session(readonly=True, autocommit=True)
         except psycopg2.Error as error:
-            raise SourceError(f"Cannot connect to PostgreSQL database {config['NAME']}: {str(error).strip()}") from error
+            raise SourceError(
+                f"Cannot connect to PostgreSQL database {config['NAME']}: {str(error).strip()}"
+            ) from error
         return cls(connection, placeholder="%s", description=f"PostgreSQL {config['NAME']}")
 
     def close(self) -> None:
@@ -141,7 +149,7 @@ class LegacySource:
         values = sorted({value for value in values if value is not None})
         found: list[Row] = []
         for start in range(0, len(values), IN_CHUNK):
-            chunk = values[start:start + IN_CHUNK]
+            chunk = values[start : start + IN_CHUNK]
             marks = ", ".join([self.placeholder] * len(chunk))
             found += self._query(f'SELECT * FROM "{table}" WHERE "{column}" IN ({marks}) ORDER BY id', chunk)
         return found

@@ -33,12 +33,18 @@ class ExpiryReport:
 Progress = Callable[[str, int, ExpiryReport], None]
 
 
-def _in_batches(queryset, *, batch_size: int, handle: Callable, report: ExpiryReport, label: str, progress: Progress | None):
+def _in_batches(
+    queryset, *, batch_size: int, handle: Callable, report: ExpiryReport, label: str, progress: Progress | None
+):
     skipped: list[int] = []
     batch_number = 0
     while True:
         with transaction.atomic():
-            batch = list(queryset.exclude(pk__in=skipped).select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:batch_size])
+            batch = list(
+                queryset.exclude(pk__in=skipped)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:batch_size]
+            )
             if not batch:
                 return
             for row in batch:
@@ -82,12 +88,18 @@ def plan_expire_due(
         report.customers_deleted += 1
 
     _in_batches(due, batch_size=batch_size, handle=expire, report=report, label="expire", progress=progress)
-    _in_batches(orphans, batch_size=batch_size, handle=delete_orphan, report=report, label="orphan customers", progress=progress)
+    _in_batches(
+        orphans, batch_size=batch_size, handle=delete_orphan, report=report, label="orphan customers", progress=progress
+    )
     return report
 
 
 def trial_reminders_send(
-    *, now: datetime | None = None, dry_run: bool = False, batch_size: int = 100, report: ExpiryReport | None = None,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    batch_size: int = 100,
+    report: ExpiryReport | None = None,
     progress: Progress | None = None,
 ) -> ExpiryReport:
     """Mail, once, each person whose trial ends within TRIAL_REMINDER_DAYS."""

@@ -22,8 +22,10 @@ def membership_import(
 ) -> Membership:
     """Set the person's plan as 2019 had it: a trial keeps its end date, Stripe ids are kept; no mail."""
     values = {
-        "plan": plan, "expires_at": expires_at,
-        "stripe_customer_id": stripe_customer_id or "", "stripe_subscription_id": stripe_subscription_id or "",
+        "plan": plan,
+        "expires_at": expires_at,
+        "stripe_customer_id": stripe_customer_id or "",
+        "stripe_subscription_id": stripe_subscription_id or "",
     }
     updated = Membership.objects.filter(user=user).update(**values, updated_at=timezone.now())
     membership = Membership.objects.get(user=user) if updated else Membership.objects.create(user=user, **values)
@@ -62,9 +64,10 @@ def membership_import_stripe(*, user) -> Membership:
             customer = Customer.sync_from_stripe_data(data, api_key=djstripe_settings.STRIPE_SECRET_KEY)
             Customer.objects.filter(pk=customer.pk).update(subscriber=user)
         if membership.stripe_subscription_id:
-            membership = membership_refresh_subscription(
-                subscription_id=membership.stripe_subscription_id, user=user
-            ) or membership
+            membership = (
+                membership_refresh_subscription(subscription_id=membership.stripe_subscription_id, user=user)
+                or membership
+            )
     except stripe.StripeError as error:
         raise GatewayError("Stripe failed to read the 2019 customer or subscription.") from error
     return membership

@@ -50,12 +50,21 @@ def checkout_start(*, user, plan: str, success_url: str, cancel_url: str) -> str
     if offer is None:
         raise BillingError("Choose the monthly or the yearly plan.")
     membership = membership_fresh(user=user)
-    if membership and membership.stripe_subscription_id and membership.plan in PREMIUM_PLANS and membership.expires_at is None:
+    if (
+        membership
+        and membership.stripe_subscription_id
+        and membership.plan in PREMIUM_PLANS
+        and membership.expires_at is None
+    ):
         raise BillingError("You already have a subscription: manage it from Settings.")
     try:
         customer_id = customer_ensure(user=user)
         session = stripe_gateway.checkout_session_create(
-            customer_id=customer_id, price_id=offer.price_id, user_id=user.pk, success_url=success_url, cancel_url=cancel_url
+            customer_id=customer_id,
+            price_id=offer.price_id,
+            user_id=user.pk,
+            success_url=success_url,
+            cancel_url=cancel_url,
         )
     except GatewayError as error:
         raise BillingError(f"{error} Nothing was charged; please try again in a minute.") from error
@@ -69,7 +78,9 @@ def portal_start(*, user, return_url: str) -> str:
     if not billing_enabled() or not membership or not membership.stripe_customer_id:
         raise BillingError("There is no billing account to manage yet.")
     try:
-        return stripe_gateway.portal_session_create(customer_id=membership.stripe_customer_id, return_url=return_url).url
+        return stripe_gateway.portal_session_create(
+            customer_id=membership.stripe_customer_id, return_url=return_url
+        ).url
     except GatewayError as error:
         raise BillingError(f"{error} Please try again in a minute.") from error
 
@@ -123,7 +134,9 @@ def membership_apply_locked(*, membership: Membership, subscription: Subscriptio
     customer_id = get_id_from_stripe_data(subscription.stripe_data.get("customer")) or ""
     current = membership.stripe_subscription_id
     if current and current != subscription.id and status not in SUBSCRIPTION_LIVE_STATUSES:
-        log.info("subscription ignored user_id=%s subscription_id=%s status=%s", membership.user_id, subscription.id, status)
+        log.info(
+            "subscription ignored user_id=%s subscription_id=%s status=%s", membership.user_id, subscription.id, status
+        )
         return membership
     was_premium_until = membership.expires_at if membership.plan in PREMIUM_PLANS else None
     if status in SUBSCRIPTION_LIVE_STATUSES:
@@ -142,17 +155,28 @@ def membership_apply_locked(*, membership: Membership, subscription: Subscriptio
         if membership.plan in PREMIUM_PLANS and not (was_premium_until and was_premium_until > ended):
             membership.expires_at = ended
     else:
-        log.info("subscription not usable yet user_id=%s subscription_id=%s status=%s", membership.user_id, subscription.id, status)
+        log.info(
+            "subscription not usable yet user_id=%s subscription_id=%s status=%s",
+            membership.user_id,
+            subscription.id,
+            status,
+        )
         return membership
     membership.save()
     log.info(
         "membership synced user_id=%s plan=%s expires_at=%s subscription_id=%s status=%s",
-        membership.user_id, membership.plan, membership.expires_at, subscription.id, status,
+        membership.user_id,
+        membership.plan,
+        membership.expires_at,
+        subscription.id,
+        status,
     )
     return membership
 
 
-def membership_apply_subscription(*, subscription: Subscription, user=None, now: datetime | None = None) -> Membership | None:
+def membership_apply_subscription(
+    *, subscription: Subscription, user=None, now: datetime | None = None
+) -> Membership | None:
     """Set the Membership from a dj-stripe subscription: live → premium (end date if cancelled), ended → expires."""
     now = now or timezone.now()
     with transaction.atomic():

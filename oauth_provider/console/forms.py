@@ -34,36 +34,56 @@ class ClientForm(forms.Form):
     """A client's settings; `creating` adds the public/confidential choice, editing adds publishing."""
 
     name = forms.CharField(
-        max_length=255, label="Name", validators=[single_line], help_text="Shown on the consent page.",
+        max_length=255,
+        label="Name",
+        validators=[single_line],
+        help_text="Shown on the consent page.",
     )
     icon = forms.FileField(label="Icon", required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
     icon_remove = forms.BooleanField(label="Remove the icon", required=False)
-    home_url = forms.URLField(max_length=1024, label="Home URL", required=False, assume_scheme="https", validators=[WEB_URL])
+    home_url = forms.URLField(
+        max_length=1024, label="Home URL", required=False, assume_scheme="https", validators=[WEB_URL]
+    )
     policy_uri = forms.URLField(
-        max_length=1024, label="Privacy policy URL", required=False, assume_scheme="https", validators=[WEB_URL],
+        max_length=1024,
+        label="Privacy policy URL",
+        required=False,
+        assume_scheme="https",
+        validators=[WEB_URL],
         help_text="Shown on the consent page and on Discover (OIDC registration metadata: policy_uri).",
     )
     tos_uri = forms.URLField(
-        max_length=1024, label="Terms of service URL", required=False, assume_scheme="https", validators=[WEB_URL],
+        max_length=1024,
+        label="Terms of service URL",
+        required=False,
+        assume_scheme="https",
+        validators=[WEB_URL],
         help_text="Shown on the consent page and on Discover (OIDC registration metadata: tos_uri).",
     )
     client_type = forms.ChoiceField(
-        label="Client type", widget=forms.RadioSelect, initial=Client.CLIENT_CONFIDENTIAL,
+        label="Client type",
+        widget=forms.RadioSelect,
+        initial=Client.CLIENT_CONFIDENTIAL,
         choices=[
             (Client.CLIENT_CONFIDENTIAL, "Confidential: a server that keeps a secret"),
             (Client.CLIENT_PUBLIC, "Public: a browser or mobile app, no secret, PKCE required"),
         ],
     )
-    allow_code_flow = forms.BooleanField(label="Authorization code flow (response_type=code)", required=False, initial=True)
+    allow_code_flow = forms.BooleanField(
+        label="Authorization code flow (response_type=code)", required=False, initial=True
+    )
     allow_implicit_flow = forms.BooleanField(label="Implicit flow (id_token, id_token token)", required=False)
     allow_hybrid_flow = forms.BooleanField(label="Hybrid flow (code id_token, code token…)", required=False)
     redirect_uris = forms.CharField(
-        label="Redirect URIs", widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        label="Redirect URIs",
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text="One per line. https, or http://127.0.0.1 / http://[::1] for apps on the person's computer.",
     )
     post_logout_redirect_uris = forms.CharField(
-        label="Post-logout redirect URIs", required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}), help_text="One per line (optional).",
+        label="Post-logout redirect URIs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text="One per line (optional).",
     )
     published = forms.BooleanField(label="Show this app on the Discover page", required=False)
 
@@ -78,8 +98,11 @@ class ClientForm(forms.Form):
     def initial_for(cls, client: Client) -> dict:
         """The form's values for an existing client."""
         return {
-            "name": client.name, "home_url": client.home_url, "published": client.published,
-            "policy_uri": client.policy_uri, "tos_uri": client.tos_uri,
+            "name": client.name,
+            "home_url": client.home_url,
+            "published": client.published,
+            "policy_uri": client.policy_uri,
+            "tos_uri": client.tos_uri,
             "redirect_uris": "\n".join(client.redirect_uris.split()),
             "post_logout_redirect_uris": "\n".join(client.post_logout_redirect_uris.split()),
             **{flow: getattr(client, flow) for flow in FLOW_FIELDS},
@@ -109,9 +132,12 @@ class ClientForm(forms.Form):
         """The cleaned values for the services."""
         data = self.cleaned_data
         return ClientSettings(
-            name=data["name"].strip(), home_url=data.get("home_url", ""),
-            policy_uri=data.get("policy_uri", ""), tos_uri=data.get("tos_uri", ""),
-            redirect_uris=data["redirect_uris"], post_logout_redirect_uris=data["post_logout_redirect_uris"],
+            name=data["name"].strip(),
+            home_url=data.get("home_url", ""),
+            policy_uri=data.get("policy_uri", ""),
+            tos_uri=data.get("tos_uri", ""),
+            redirect_uris=data["redirect_uris"],
+            post_logout_redirect_uris=data["post_logout_redirect_uris"],
             **{flow: bool(data.get(flow)) for flow in FLOW_FIELDS},
         )
 
@@ -130,7 +156,9 @@ class PlaygroundForm(forms.Form):
     response_mode = forms.ChoiceField(label="response_mode", choices=RESPONSE_MODES, required=False)
     prompt = forms.ChoiceField(label="prompt", choices=PROMPTS, required=False)
     client_secret = forms.CharField(
-        label="Client secret", required=False, strip=True,
+        label="Client secret",
+        required=False,
+        strip=True,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
         help_text="Needed to exchange the code; used once for this sign-in and never stored.",
     )
@@ -139,7 +167,8 @@ class PlaygroundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.client = client
         self.fields["response_type"].choices = [
-            (value, value) for value, flow in RESPONSE_TYPE_FLOW.items()
+            (value, value)
+            for value, flow in RESPONSE_TYPE_FLOW.items()
             if value != ResponseType.TOKEN and client.allows_grant_type(flow)
         ]
         self.fields["scopes"].choices = [(scope.value, f"{scope.value}: {scope.label}") for scope in Scope]
@@ -169,7 +198,9 @@ class PlaygroundRefreshForm(forms.Form):
     """The client secret again (confidential clients) to use the playground's refresh token."""
 
     client_secret = forms.CharField(
-        label="Client secret", strip=True, widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        label="Client secret",
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
         help_text="Used once for this request and never stored.",
     )
 

@@ -59,12 +59,16 @@ def console(request):
     """The developer's clients, or how to become a developer."""
     if not request.user.is_developer:
         return render(request, "oauth_provider/console/become.html")
-    return render(request, "oauth_provider/console/console.html", {"clients": selectors.client_list_for_owner(user=request.user)})
+    return render(
+        request, "oauth_provider/console/console.html", {"clients": selectors.client_list_for_owner(user=request.user)}
+    )
 
 
 def _secret_page(request, client: Client, secret: str, *, created: bool):
     """The only page that ever shows a secret in clear."""
-    response = render(request, "oauth_provider/console/secret.html", {"client": client, "secret": secret, "created": created})
+    response = render(
+        request, "oauth_provider/console/secret.html", {"client": client, "secret": secret, "created": created}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -77,7 +81,9 @@ def client_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             client, secret = services.client_create(
-                owner=request.user, data=form.client_settings(), icon=form.cleaned_data.get("icon"),
+                owner=request.user,
+                data=form.client_settings(),
+                icon=form.cleaned_data.get("icon"),
                 public=form.cleaned_data["client_type"] == Client.CLIENT_PUBLIC,
             )
         except ValidationError as error:
@@ -101,7 +107,8 @@ def _client_page(request, client: Client, form=None, status=200):
         "metadata": metadata,
         "discovery_url": f"{metadata['issuer']}{DISCOVERY_PATH}",
         "curl_commands": playground.curl_commands(
-            client=client, metadata=metadata,
+            client=client,
+            metadata=metadata,
             redirect_uri=(client.redirect_uris.split() or ["https://example.com/callback"])[0],
         ),
         "is_public": client.client_type == Client.CLIENT_PUBLIC,
@@ -125,8 +132,11 @@ def client_update(request, client_id: str):
     if form.is_valid():
         try:
             services.client_update(
-                client=client, data=form.client_settings(), published=form.cleaned_data["published"],
-                icon=form.cleaned_data.get("icon"), icon_remove=form.cleaned_data.get("icon_remove", False),
+                client=client,
+                data=form.client_settings(),
+                published=form.cleaned_data["published"],
+                icon=form.cleaned_data.get("icon"),
+                icon_remove=form.cleaned_data.get("icon_remove", False),
             )
         except ValidationError as error:
             form.add_error("icon", error)
@@ -164,7 +174,11 @@ def client_delete(request, client_id: str):
         services.client_delete(client=client)
         messages.success(request, f"{name} is deleted; its tokens no longer work.")
         return redirect("developer_console")
-    return render(request, "oauth_provider/console/client_delete.html", {"client": client, "stats": selectors.client_stats(client=client)})
+    return render(
+        request,
+        "oauth_provider/console/client_delete.html",
+        {"client": client, "stats": selectors.client_stats(client=client)},
+    )
 
 
 # --- playground --------------------------------------------------------------------------------------------
@@ -187,14 +201,21 @@ def playground_start(request, client_id: str):
     client = _owned_client(request, client_id)
     form = PlaygroundForm(request.POST or None, client=client)
     context = {
-        "client": client, "form": form, "playground_uri": playground.playground_callback_uri(),
+        "client": client,
+        "form": form,
+        "playground_uri": playground.playground_callback_uri(),
         "playground_ready": playground.playground_callback_uri() in client.redirect_uris.split(),
     }
     if request.method == "POST" and form.is_valid() and context["playground_ready"]:
         data = form.cleaned_data
         context["authorize_url"] = playground.playground_start(
-            session=request.session, client=client, response_type=data["response_type"], scopes=data["scopes"],
-            pkce=data["pkce"], response_mode=data["response_mode"], prompt=data["prompt"],
+            session=request.session,
+            client=client,
+            response_type=data["response_type"],
+            scopes=data["scopes"],
+            pkce=data["pkce"],
+            response_mode=data["response_mode"],
+            prompt=data["prompt"],
             client_secret=data.get("client_secret", ""),
         )
     status = 400 if form.errors or (request.method == "POST" and not context["playground_ready"]) else 200
@@ -215,17 +236,28 @@ def playground_callback(request):
     try:
         result = playground.playground_finish(session=request.session, user=request.user, params=params)
     except PlaygroundError as error:
-        return render(request, "oauth_provider/console/playground_result.html", {"problem": str(error), "callback": sorted(params.items())}, status=400)
+        return render(
+            request,
+            "oauth_provider/console/playground_result.html",
+            {"problem": str(error), "callback": sorted(params.items())},
+            status=400,
+        )
     return _playground_result(request, result)
 
 
 def _playground_result(request, result: dict, *, refresh_form=None, status=200):
     client = result["client"]
     can_refresh = playground.playground_can_refresh(session=request.session, client=client)
-    response = render(request, "oauth_provider/console/playground_result.html", {
-        "result": result, "client": client,
-        "refresh_form": (refresh_form or PlaygroundRefreshForm(client=client)) if can_refresh else None,
-    }, status=status)
+    response = render(
+        request,
+        "oauth_provider/console/playground_result.html",
+        {
+            "result": result,
+            "client": client,
+            "refresh_form": (refresh_form or PlaygroundRefreshForm(client=client)) if can_refresh else None,
+        },
+        status=status,
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -255,9 +287,7 @@ def playground_refresh(request, client_id: str):
 @require_GET
 def discover(request):
     """Published apps: icon, name and a link to their home page (public)."""
-    return render(request, "oauth_provider/console/discover.html", {
-        "clients": selectors.client_list_published()
-    })
+    return render(request, "oauth_provider/console/discover.html", {"clients": selectors.client_list_published()})
 
 
 # --- apps I use --------------------------------------------------------------------------------------------
@@ -268,7 +298,10 @@ def _apps_page(request, *, forms=None, status=200):
     rows = []
     for authorization in selectors.authorization_list_for_user(user=request.user):
         form = (forms or {}).get(authorization.client.client_id) or AuthorizationAliasForm(
-            user=request.user, aliases=aliases, current=authorization.alias, prefix=authorization.client.client_id,
+            user=request.user,
+            aliases=aliases,
+            current=authorization.alias,
+            prefix=authorization.client.client_id,
             initial={"address": str(authorization.alias_id) if authorization.alias_id else AuthorizationAliasForm.REAL},
         )
         rows.append((authorization, form))
@@ -305,7 +338,10 @@ def app_alias(request, client_id: str):
         except ConsentError as error:
             form.add_error("address", str(error))
         else:
-            messages.success(request, f"{authorization.client.name} now receives {authorization.alias.email if authorization.alias_id else request.user.email}.")
+            messages.success(
+                request,
+                f"{authorization.client.name} now receives {authorization.alias.email if authorization.alias_id else request.user.email}.",
+            )
             return redirect("apps")
     return _apps_page(request, forms={client_id: form}, status=400)
 

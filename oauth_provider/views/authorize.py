@@ -47,8 +47,10 @@ class AuthorizeView(dot_views.AuthorizationView):
         self.request_object_apply(request)
         values = request.GET.getlist("response_type")
         if len(values) == 1 and (normalized := response_type_normalize(values[0])) != values[0]:
-            query = [(key, normalized if key == "response_type" else value)
-                     for key, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)]
+            query = [
+                (key, normalized if key == "response_type" else value)
+                for key, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+            ]
             query_replace(request, query)
 
     def request_object_apply(self, request):
@@ -78,12 +80,17 @@ class AuthorizeView(dot_views.AuthorizationView):
         if isinstance(error, FatalClientError) or not oauthlib_error.redirect_uri:
             return error_page(self.request, error=oauthlib_error.error, description=oauthlib_error.description or "")
         response_type = self.request.GET.get("response_type")
-        mode, _ = responses.response_mode_choose(requested=self.request.GET.get("response_mode"), response_type=response_type)
+        mode, _ = responses.response_mode_choose(
+            requested=self.request.GET.get("response_mode"), response_type=response_type
+        )
         code, description = oauthlib_error.error, oauthlib_error.description or ""
         if code == "unauthorized_client" and response_type_normalize(response_type) not in ResponseType.values:
             code, description = "unsupported_response_type", "Unsupported response_type."  # RFC 6749 4.1.2.1
         return AuthorizeError(
-            error=code, description=description, redirect_uri=oauthlib_error.redirect_uri, mode=mode,
+            error=code,
+            description=description,
+            redirect_uri=oauthlib_error.redirect_uri,
+            mode=mode,
             state=oauthlib_error.state,
         ).response(self.request)
 
@@ -101,7 +108,10 @@ class AuthorizeView(dot_views.AuthorizationView):
     def error_to_client(self, credentials, mode, error, description=""):
         """An error for the validated redirect_uri, in the request's response mode, with its state."""
         return AuthorizeError(
-            error=error, description=description, redirect_uri=credentials["redirect_uri"], mode=mode,
+            error=error,
+            description=description,
+            redirect_uri=credentials["redirect_uri"],
+            mode=mode,
             state=credentials.get("state"),
         ).response(self.request)
 
@@ -187,8 +197,11 @@ class AuthorizeView(dot_views.AuthorizationView):
         if url:
             return redirect(f"{url}?{urlencode({'next': next_url})}")
         self.request.session[STEP_UP_SESSION_KEY] = {"next": next_url, "client": client.name}
-        messages.info(self.request, f"{client.name} asks for two-factor authentication. Set up an authenticator "
-                                    "app or a security key, then continue signing in.")
+        messages.info(
+            self.request,
+            f"{client.name} asks for two-factor authentication. Set up an authenticator "
+            "app or a security key, then continue signing in.",
+        )
         return redirect("mfa_index")
 
     def consent_page(self, client, scopes, credentials, *, form=None, authorization=None, status=200):
@@ -197,15 +210,26 @@ class AuthorizeView(dot_views.AuthorizationView):
         options = selectors.consent_options(user=user, client=client, authorization=authorization)
         if form is None:
             source = authorization or user
-            form = ConsentForm(initial={
-                "email": options.default, "name": source.name,
-                "share_avatar": authorization.share_avatar if authorization else bool(user.avatar),
-            })
-        response = render(self.request, self.template_name, {
-            "client": client, "form": form, "scopes": scopes, "options": options,
-            "scope_descriptions": [SCOPE_LABELS.get(scope, scope) for scope in scopes],
-            "selected": form["email"].value() or "",
-        }, status=status)
+            form = ConsentForm(
+                initial={
+                    "email": options.default,
+                    "name": source.name,
+                    "share_avatar": authorization.share_avatar if authorization else bool(user.avatar),
+                }
+            )
+        response = render(
+            self.request,
+            self.template_name,
+            {
+                "client": client,
+                "form": form,
+                "scopes": scopes,
+                "options": options,
+                "scope_descriptions": [SCOPE_LABELS.get(scope, scope) for scope in scopes],
+                "selected": form["email"].value() or "",
+            },
+            status=status,
+        )
         # Chrome applies form-action to the redirect that follows the POST.
         response._csp_update = {"form-action": [responses.origin(credentials["redirect_uri"])]}
         return response
@@ -213,8 +237,11 @@ class AuthorizeView(dot_views.AuthorizationView):
     def issue(self, scopes, credentials, mode, authorization, authentication):
         """Let oauthlib mint the code/tokens (fragment-encoded), then answer in the requested mode."""
         credentials = {
-            **credentials, "response_mode": responses.FRAGMENT, "auth_time": authentication.auth_time,
-            "amr": list(authentication.amr), "acr": authentication.acr,
+            **credentials,
+            "response_mode": responses.FRAGMENT,
+            "auth_time": authentication.auth_time,
+            "amr": list(authentication.amr),
+            "acr": authentication.acr,
         }
         try:
             uri, _headers, _body, _status = self.create_authorization_response(

@@ -44,8 +44,8 @@ def _metadata() -> dict:
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": [PkceMethod.S256],
-        "claims_supported": list(claims.CLAIMS_SUPPORTED) + ["iss", "aud", "exp", "iat", "auth_time", "nonce",
-                                                             "at_hash", "c_hash", "amr", "acr"],
+        "claims_supported": list(claims.CLAIMS_SUPPORTED)
+        + ["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "amr", "acr"],
         "acr_values_supported": list(Acr.values),
         "prompt_values_supported": list(Prompt.values),
         "authorization_response_iss_parameter_supported": True,
@@ -82,4 +82,3 @@ def authorization_server_metadata(request):
 def jwks(request):
     """`/jwks`: the public keys; the kid in id_token headers is one of them."""
     return _public_json(keys.jwks())
-

@@ -31,5 +31,3 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
         if application is not None and person.is_authenticated:
             services.tokens_revoke_for_user_client(user_id=person.pk, client_id=application.pk)
         return super().do_logout(application, post_logout_redirect_uri, state, token_user)
-
-

@@ -24,7 +24,9 @@ class UserInfoView(View):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if "access_token" in request.GET or scheme.lower() != "bearer" or not token.strip():
             # RFC 9700 4.3.2 / RFC 6750 2: the access token goes in the Authorization header.
-            return BearerTokenError("invalid_request", "Send the access token in an Authorization: Bearer header.").response()
+            return BearerTokenError(
+                "invalid_request", "Send the access token in an Authorization: Bearer header."
+            ).response()
         row = selectors.userinfo_row(token=token.strip())
         if row is None:
             return BearerTokenError("invalid_token", "The access token is invalid or expired.").response()

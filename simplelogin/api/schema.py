@@ -74,4 +74,3 @@ def error_responses(*statuses: int) -> dict:
         status: OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
         for status in sorted(set(statuses) | set(COMMON_ERRORS))
     }
-

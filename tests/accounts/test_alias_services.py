@@ -24,7 +24,10 @@ pytestmark = pytest.mark.django_db
 def _client(name="Shop"):
     owner = UserFactory()
     return Client.objects.create(
-        name=name, user=owner, client_type="confidential", authorization_grant_type="authorization-code",
+        name=name,
+        user=owner,
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
         redirect_uris="https://shop.example/callback",
     )
 
@@ -163,8 +166,21 @@ def test_prefix_normalize_accepts(typed, expected):
 
 @pytest.mark.parametrize(
     "typed",
-    ["ab", "x" * 41, "has space", "semi;colon", "plus+tag", "at@sign", ".leading", "trailing.", "two..dots",
-     "日本語", "", "   ", "é"],
+    [
+        "ab",
+        "x" * 41,
+        "has space",
+        "semi;colon",
+        "plus+tag",
+        "at@sign",
+        ".leading",
+        "trailing.",
+        "two..dots",
+        "日本語",
+        "",
+        "   ",
+        "é",
+    ],
 )
 def test_prefix_normalize_rejects_with_what_is_allowed(typed):
     with pytest.raises(InvalidAliasPrefix) as error:
@@ -265,8 +281,12 @@ def test_alias_lookups_only_find_the_owners_aliases(user):
 
 @pytest.mark.parametrize(
     ("typed", "named"),
-    [("Café Shopping", "“Café Shopping”: the space is not allowed."), ("a@b", "“a@b”: “@” is not allowed."),
-     ("plus+tag;x", "“plus+tag;x”: “+” and “;” are not allowed."), ("ab", "“ab” has 2 characters.")],
+    [
+        ("Café Shopping", "“Café Shopping”: the space is not allowed."),
+        ("a@b", "“a@b”: “@” is not allowed."),
+        ("plus+tag;x", "“plus+tag;x”: “+” and “;” are not allowed."),
+        ("ab", "“ab” has 2 characters."),
+    ],
 )
 def test_a_refused_prefix_names_what_is_wrong(typed, named):
     with pytest.raises(InvalidAliasPrefix) as error:
@@ -276,8 +296,14 @@ def test_a_refused_prefix_names_what_is_wrong(typed, named):
 
 @pytest.mark.parametrize(
     ("name", "prefix"),
-    [("Demo App", "demo-app"), ("Ünïcode Café!!", "unicode-cafe"), ("  Hello -- World ", "hello-world"),
-     ("日本", None), ("A", None), ("x" * 60, "x" * 40)],
+    [
+        ("Demo App", "demo-app"),
+        ("Ünïcode Café!!", "unicode-cafe"),
+        ("  Hello -- World ", "hello-world"),
+        ("日本", None),
+        ("A", None),
+        ("x" * 60, "x" * 40),
+    ],
 )
 def test_prefix_suggest_follows_the_prefix_rules(name, prefix):
     suggested = services.prefix_suggest(name=name)

@@ -21,7 +21,10 @@ ACTIONS = ["alias_toggle", "alias_note", "alias_delete", "alias_test_email"]
 
 def _client(name):
     return Client.objects.create(
-        name=name, user=UserFactory(), client_type="confidential", authorization_grant_type="authorization-code",
+        name=name,
+        user=UserFactory(),
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
         redirect_uris="https://app.example/callback",
     )
 
@@ -47,7 +50,7 @@ def test_dashboard_lists_aliases_newest_first_with_apps_and_note(signed_in, user
     assert html.index(new.email) < html.index(old.email)
     assert "Bakery Shop" in html and 'value="bank"' in html
     assert "someone_else" not in html
-    assert 'badge off' in html
+    assert "badge off" in html
 
 
 def test_dashboard_search_filters_aliases(signed_in, user):
@@ -284,8 +287,9 @@ def test_dashboard_shows_25_aliases_a_page_with_links_that_keep_the_filters(sign
     assert 'href="?sort=address&amp;page=1"' in second
 
 
-@pytest.mark.parametrize("params", [{"page": "999"}, {"page": "x"}, {"sort": "evil"}, {"state": "maybe"}, {"app": "[]"},
-                                    {"q": "x" * 500}])
+@pytest.mark.parametrize(
+    "params", [{"page": "999"}, {"page": "x"}, {"sort": "evil"}, {"state": "maybe"}, {"app": "[]"}, {"q": "x" * 500}]
+)
 def test_unknown_filter_values_are_ignored_not_an_error(signed_in, user, params):
     AliasFactory(user=user)
     assert signed_in.get(reverse("dashboard"), params).status_code == 200
@@ -302,7 +306,10 @@ def test_filters_forwarding_on_off_and_used_by_an_app(signed_in, user):
     assert get(app="used") == [f"used@{settings.EMAIL_DOMAIN}"]  # once, though two apps use it
     assert get(app="unused") == [f"quiet@{settings.EMAIL_DOMAIN}"]
     assert get(sort="oldest") == [f"used@{settings.EMAIL_DOMAIN}", f"quiet@{settings.EMAIL_DOMAIN}"]
-    assert "No alias matches these filters." in signed_in.get(reverse("dashboard"), {"state": "off", "app": "used"}).content.decode()
+    assert (
+        "No alias matches these filters."
+        in signed_in.get(reverse("dashboard"), {"state": "off", "app": "used"}).content.decode()
+    )
 
 
 # --- without a page reload (static/js/dashboard.js asks for JSON) ---
@@ -319,9 +326,13 @@ def test_toggle_answers_json_to_the_dashboard_script(signed_in, user):
 
 def test_note_answers_json_and_a_refused_note_says_why(signed_in, user):
     alias = AliasFactory(user=user)
-    response = signed_in.post(reverse("alias_note", args=[alias.pk]), {"note": "  bank  "}, HTTP_ACCEPT="application/json")
+    response = signed_in.post(
+        reverse("alias_note", args=[alias.pk]), {"note": "  bank  "}, HTTP_ACCEPT="application/json"
+    )
     assert response.json() == {"note": "bank", "message": f"The note of {alias.email} is saved."}
-    response = signed_in.post(reverse("alias_note", args=[alias.pk]), {"note": "x" * 1001}, HTTP_ACCEPT="application/json")
+    response = signed_in.post(
+        reverse("alias_note", args=[alias.pk]), {"note": "x" * 1001}, HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 400 and "too long" in response.json()["error"]
     alias.refresh_from_db()
     assert alias.note == "bank"
@@ -366,7 +377,9 @@ def test_no_trial_line_on_the_free_plan_and_no_upgrade_button_with_payments_off(
 def test_send_test_email_with_forwarding_off_says_it_will_be_blocked(signed_in, user, smtp_server):
     alias = AliasFactory(user=user, enabled=False)
     page = signed_in.get(reverse("dashboard")).content.decode()
-    assert f'<span class="help blocked-note" id="blocked-{alias.pk}">Forwarding is off: it will be blocked.</span>' in page
+    assert (
+        f'<span class="help blocked-note" id="blocked-{alias.pk}">Forwarding is off: it will be blocked.</span>' in page
+    )
     response = signed_in.post(reverse("alias_test_email", args=[alias.pk]))
     assert any("forwarding is off: it is blocked and will not reach your inbox" in m for m in _messages(response))
 

@@ -16,8 +16,15 @@ def sign_in(page, live_server, user):
     """Put a session cookie for `user` in the browser."""
     django_client = DjangoClient()
     django_client.force_login(user)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                               "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "url": live_server.url,
+                "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
+        ]
+    )
 
 
 def watch_navigations(page) -> list[str]:
@@ -79,7 +86,9 @@ def test_forwarding_and_notes_are_saved_without_a_page_reload(live_server, page)
     alias.refresh_from_db()
     assert alias.enabled is False and alias.note == "newsletters"
     page.reload()  # what was saved is what the server shows
-    assert row.locator(".badge").inner_text() == "off" and row.locator("input[name=note]").input_value() == "newsletters"
+    assert (
+        row.locator(".badge").inner_text() == "off" and row.locator("input[name=note]").input_value() == "newsletters"
+    )
 
 
 def test_a_refused_note_is_explained_without_a_reload(live_server, page):
@@ -89,7 +98,9 @@ def test_a_refused_note_is_explained_without_a_reload(live_server, page):
     page.goto(f"{live_server.url}/dashboard/")
     navigations = watch_navigations(page)
     row = page.locator(f"#alias-{alias.pk}")
-    row.locator("input[name=note]").evaluate("input => { input.removeAttribute('maxlength'); input.value = 'x'.repeat(1001); }")
+    row.locator("input[name=note]").evaluate(
+        "input => { input.removeAttribute('maxlength'); input.value = 'x'.repeat(1001); }"
+    )
     row.get_by_role("button", name="Save note").click()
     page.locator("#alias-live.message-error", has_text="too long").wait_for()
     assert navigations == []

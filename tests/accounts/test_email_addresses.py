@@ -17,18 +17,23 @@ NEW_PASSWORD = "victims-own-pass-phrase"
 
 
 def _bodies(smtp_server, to: str) -> list[str]:
-    return [m["message"].get_body(preferencelist=("plain",)).get_content()
-            for m in smtp_server.messages if m["to"] == [to]]
+    return [
+        m["message"].get_body(preferencelist=("plain",)).get_content() for m in smtp_server.messages if m["to"] == [to]
+    ]
 
 
 def _reset_links(smtp_server, to: str) -> list[str]:
-    return [link for body in _bodies(smtp_server, to)
-            for link in re.findall(r"https?://\S+/accounts/password/reset/key/\S+/", body)]
+    return [
+        link
+        for body in _bodies(smtp_server, to)
+        for link in re.findall(r"https?://\S+/accounts/password/reset/key/\S+/", body)
+    ]
 
 
 def _signup(client, email=VICTIM, password=NEW_PASSWORD):
-    return client.post("/accounts/signup/", {"email": email, "name": "Victim", "password1": password,
-                                             "password2": password})
+    return client.post(
+        "/accounts/signup/", {"email": email, "name": "Victim", "password1": password, "password2": password}
+    )
 
 
 def _verify(client, smtp_server, to: str):
@@ -95,7 +100,9 @@ def test_a_never_verified_account_gives_way_to_the_sign_up(client, smtp_server):
 @pytest.mark.parametrize("kind", ["verified", "has logged in", "staff"])
 def test_an_account_someone_uses_is_never_replaced(client, smtp_server, kind):
     owner = UserFactory(
-        email=VICTIM, verified=kind == "verified", is_staff=kind == "staff",
+        email=VICTIM,
+        verified=kind == "verified",
+        is_staff=kind == "staff",
         last_login=timezone.now() if kind == "has logged in" else None,
     )
 

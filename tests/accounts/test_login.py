@@ -67,7 +67,9 @@ def test_resend_verification_form_rejects_bad_email(client):
 
 
 def test_next_is_followed_after_login(client, user, password):
-    response = client.post("/accounts/login/?next=/settings/", {"login": user.email, "password": password, "next": "/settings/"})
+    response = client.post(
+        "/accounts/login/?next=/settings/", {"login": user.email, "password": password, "next": "/settings/"}
+    )
     assert response["Location"] == "/settings/"
 
 
@@ -88,7 +90,12 @@ def test_repeated_failed_logins_are_rate_limited(client, user, password):
 def test_signups_are_rate_limited_per_ip(client, smtp_server):
     statuses = []
     for n in range(21):
-        data = {"email": f"p{n}@example.com", "name": "P", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"}
+        data = {
+            "email": f"p{n}@example.com",
+            "name": "P",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        }
         statuses.append(client.post("/accounts/signup/", data).status_code)
     assert statuses[:20] == [302] * 20
     assert statuses[20] == 429

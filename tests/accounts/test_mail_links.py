@@ -18,22 +18,33 @@ def _site_url(settings):
 
 
 def _signup(client, email):
-    return client.post("/accounts/signup/", {
-        "email": email, "name": "New", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase",
-    }, HTTP_HOST=HOST)
+    return client.post(
+        "/accounts/signup/",
+        {
+            "email": email,
+            "name": "New",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+        HTTP_HOST=HOST,
+    )
 
 
 FLOWS = {
     "password reset": lambda client, user: client.post(
-        "/accounts/password/reset/", {"email": user.email}, HTTP_HOST=HOST),
+        "/accounts/password/reset/", {"email": user.email}, HTTP_HOST=HOST
+    ),
     "password reset, unknown address": lambda client, user: client.post(
-        "/accounts/password/reset/", {"email": "nobody@example.com"}, HTTP_HOST=HOST),
+        "/accounts/password/reset/", {"email": "nobody@example.com"}, HTTP_HOST=HOST
+    ),
     "sign-up": lambda client, user: _signup(client, "new@example.com"),
     "sign-up with a taken address": lambda client, user: _signup(client, user.email),
     "resend verification": lambda client, user: client.post(
-        "/accounts/resend-verification/", {"email": UserFactory(verified=False).email}, HTTP_HOST=HOST),
+        "/accounts/resend-verification/", {"email": UserFactory(verified=False).email}, HTTP_HOST=HOST
+    ),
     "log in unverified": lambda client, user: client.post(
-        "/accounts/login/", {"login": UserFactory(verified=False).email, "password": PASSWORD}, HTTP_HOST=HOST),
+        "/accounts/login/", {"login": UserFactory(verified=False).email, "password": PASSWORD}, HTTP_HOST=HOST
+    ),
 }
 
 

@@ -7,13 +7,22 @@ from accounts.models import PartnerApplication, User
 
 def test_application_is_stored_and_mailed_to_support(signed_in, user, smtp_server, settings):
     settings.SUPPORT_EMAIL = "support@sl.local"
-    response = signed_in.post("/partner/", {
-        "email": "Dev@Startup.example", "name": "Startup", "website": "https://startup.example",
-        "additional_information": "We build a note app with 10k users.",
-    })
+    response = signed_in.post(
+        "/partner/",
+        {
+            "email": "Dev@Startup.example",
+            "name": "Startup",
+            "website": "https://startup.example",
+            "additional_information": "We build a note app with 10k users.",
+        },
+    )
     assert response.status_code == 302
     application = PartnerApplication.objects.get()
-    assert (application.user, application.email, application.website) == (user, "dev@startup.example", "https://startup.example")
+    assert (application.user, application.email, application.website) == (
+        user,
+        "dev@startup.example",
+        "https://startup.example",
+    )
     (mail,) = smtp_server.messages
     assert mail["to"] == ["support@sl.local"] and "Startup" in mail["message"]["Subject"]
     body = mail["message"].get_content()

@@ -13,8 +13,12 @@ OWASP = {"type": argon2.Type.ID, "memory_cost": 19 * 1024, "time_cost": 2, "para
 
 def _argon2_parameters(encoded: str) -> dict:
     params = argon2.extract_parameters(encoded.split("argon2", 1)[1])
-    return {"type": params.type, "memory_cost": params.memory_cost, "time_cost": params.time_cost,
-            "parallelism": params.parallelism}
+    return {
+        "type": params.type,
+        "memory_cost": params.memory_cost,
+        "time_cost": params.time_cost,
+        "parallelism": params.parallelism,
+    }
 
 
 @pytest.fixture

@@ -64,7 +64,12 @@ def test_signup_rejects_short_password_and_duplicate_email(client, user, smtp_se
 
     response = client.post(
         "/accounts/signup/",
-        {"email": user.email.upper(), "name": "Dup", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "email": user.email.upper(),
+            "name": "Dup",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert User.objects.filter(email__iexact=user.email).count() == 1
 

@@ -37,7 +37,9 @@ def test_github_signup_creates_an_onboarded_verified_account(client, settings):
     assert authorize.netloc == "github.com"
     state = parse_qs(authorize.query)["state"][0]
 
-    responses.post("https://github.com/login/oauth/access_token", json={"access_token": "gho_x", "token_type": "bearer"})
+    responses.post(
+        "https://github.com/login/oauth/access_token", json={"access_token": "gho_x", "token_type": "bearer"}
+    )
     responses.get("https://api.github.com/user", json={"id": 4242, "login": "octo", "name": "Octo Cat", "email": None})
     responses.get(
         "https://api.github.com/user/emails",
@@ -70,10 +72,13 @@ def test_a_github_verified_address_wins_over_a_never_verified_sign_up(client, se
     settings.SOCIALACCOUNT_PROVIDERS = GITHUB
     squatter = UserFactory(email="octo@example.com", verified=False)
     state = parse_qs(urlsplit(client.post("/accounts/github/login/")["Location"]).query)["state"][0]
-    responses.post("https://github.com/login/oauth/access_token", json={"access_token": "gho_x", "token_type": "bearer"})
+    responses.post(
+        "https://github.com/login/oauth/access_token", json={"access_token": "gho_x", "token_type": "bearer"}
+    )
     responses.get("https://api.github.com/user", json={"id": 4242, "login": "octo", "name": "Octo Cat", "email": None})
-    responses.get("https://api.github.com/user/emails",
-                  json=[{"email": "octo@example.com", "primary": True, "verified": True}])
+    responses.get(
+        "https://api.github.com/user/emails", json=[{"email": "octo@example.com", "primary": True, "verified": True}]
+    )
 
     response = client.get("/accounts/github/login/callback/", {"code": "abc", "state": state})
 

@@ -30,8 +30,13 @@ def fake_stripe(settings):
 def webhook_endpoint(db):
     """dj-stripe's endpoint row: its uuid is in the webhook URL, its secret signs the events."""
     return WebhookEndpoint.objects.create(
-        id="we_fake_endpoint", url="http://testserver/stripe/webhook/", secret=WEBHOOK_SECRET,
-        enabled_events=["*"], status="enabled", livemode=False, api_version="",
+        id="we_fake_endpoint",
+        url="http://testserver/stripe/webhook/",
+        secret=WEBHOOK_SECRET,
+        enabled_events=["*"],
+        status="enabled",
+        livemode=False,
+        api_version="",
     )
 
 
@@ -65,7 +70,9 @@ def subscribe(signed_in, fake_stripe, post_event):
         assert response.status_code == 302 and response.headers["Location"].startswith("https://checkout.stripe.com/")
         session_id = response.headers["Location"].rsplit("/", 1)[1]
         price = PRICE_YEARLY if plan == "yearly" else PRICE_MONTHLY
-        session, sub = fake_stripe.checkout_complete(session_id, price=price, period_end=fake_stripe.now + period_days * DAY)
+        session, sub = fake_stripe.checkout_complete(
+            session_id, price=price, period_end=fake_stripe.now + period_days * DAY
+        )
         assert post_event(fake_stripe.event("customer.subscription.created", sub)).status_code == 200
         assert post_event(fake_stripe.event("checkout.session.completed", session)).status_code == 200
         assert post_event(fake_stripe.event("invoice.paid", fake_stripe.invoice_for(sub))).status_code == 200

@@ -87,13 +87,30 @@ class FakeStripe(stripe.HTTPClient):
         """A subscription Stripe created after Checkout, shaped like the fixture."""
         sub_id = self.new_id("sub")
         sub = fixture(
-            "subscription", id=sub_id, customer=customer, status=status, cancel_at_period_end=False, cancel_at=None,
-            canceled_at=None, ended_at=None, trial_end=None, trial_start=None, created=self.now, start_date=self.now,
-            billing_cycle_anchor=self.now, pending_update=None, transfer_data=None,
+            "subscription",
+            id=sub_id,
+            customer=customer,
+            status=status,
+            cancel_at_period_end=False,
+            cancel_at=None,
+            canceled_at=None,
+            ended_at=None,
+            trial_end=None,
+            trial_start=None,
+            created=self.now,
+            start_date=self.now,
+            billing_cycle_anchor=self.now,
+            pending_update=None,
+            transfer_data=None,
         )
         item = sub["items"]["data"][0]
-        item.update(id=self.new_id("si"), subscription=sub_id, price=copy.deepcopy(self.objects[price]),
-                    current_period_start=self.now, current_period_end=period_end)
+        item.update(
+            id=self.new_id("si"),
+            subscription=sub_id,
+            price=copy.deepcopy(self.objects[price]),
+            current_period_start=self.now,
+            current_period_end=period_end,
+        )
         item["plan"] = None
         sub["items"]["url"] = f"/v1/subscription_items?subscription={sub_id}"
         return self.put(sub)
@@ -108,12 +125,23 @@ class FakeStripe(stripe.HTTPClient):
     def invoice_for(self, sub: dict, *, status: str = "paid") -> dict:
         """An invoice of the subscription (new API shape: the subscription sits under parent)."""
         invoice = fixture(
-            "invoice", id=self.new_id("in"), customer=sub["customer"], status=status, subscription=None,
-            amount_paid=299 if status == "paid" else 0, last_finalization_error=None, from_invoice=None,
-            billing_reason="subscription_cycle", discounts=[], default_payment_method=None,
+            "invoice",
+            id=self.new_id("in"),
+            customer=sub["customer"],
+            status=status,
+            subscription=None,
+            amount_paid=299 if status == "paid" else 0,
+            last_finalization_error=None,
+            from_invoice=None,
+            billing_reason="subscription_cycle",
+            discounts=[],
+            default_payment_method=None,
         )
-        invoice["parent"] = {"type": "subscription_details", "quote_details": None,
-                             "subscription_details": {"metadata": {}, "subscription": sub["id"]}}
+        invoice["parent"] = {
+            "type": "subscription_details",
+            "quote_details": None,
+            "subscription_details": {"metadata": {}, "subscription": sub["id"]},
+        }
         invoice["lines"]["data"] = []
         invoice["lines"]["url"] = f"/v1/invoices/{invoice['id']}/lines"
         return self.put(invoice)
@@ -128,8 +156,14 @@ class FakeStripe(stripe.HTTPClient):
     def event(self, event_type: str, obj: dict) -> dict:
         """A Stripe event carrying a snapshot of `obj` (what Stripe would post to the webhook)."""
         return fixture(
-            "event", id=self.new_id("evt"), type=event_type, created=int(time.time()), livemode=False,
-            api_version="2026-05-27.dahlia", data={"object": copy.deepcopy(obj)}, pending_webhooks=1,
+            "event",
+            id=self.new_id("evt"),
+            type=event_type,
+            created=int(time.time()),
+            livemode=False,
+            api_version="2026-05-27.dahlia",
+            data={"object": copy.deepcopy(obj)},
+            pending_webhooks=1,
             request={"id": None, "idempotency_key": None},
         )
 
@@ -172,7 +206,9 @@ class FakeStripe(stripe.HTTPClient):
         if segments == ["billing_portal", "sessions"] and method == "POST":
             return self._portal_create
         if len(segments) >= 3 and method == "GET" and segments[-1] in ("features", "lines", "line_items"):
-            return lambda params: self._json({"object": "list", "data": [], "has_more": False, "url": "/v1/" + "/".join(segments)})
+            return lambda params: self._json(
+                {"object": "list", "data": [], "has_more": False, "url": "/v1/" + "/".join(segments)}
+            )
         if len(segments) >= 2 and method == "GET":
             return lambda params: self._get(segments[-1])
         if len(segments) == 2 and segments[0] == "customers" and method == "DELETE":
@@ -184,13 +220,21 @@ class FakeStripe(stripe.HTTPClient):
         return None
 
     def _customer_create(self, params):
-        customer = fixture("customer", id=self.new_id("cus"), email=params.get("email"), discount=None,
-                           metadata=params.get("metadata", {}), created=self.now)
+        customer = fixture(
+            "customer",
+            id=self.new_id("cus"),
+            email=params.get("email"),
+            discount=None,
+            metadata=params.get("metadata", {}),
+            created=self.now,
+        )
         return self._json(self.put(customer))
 
     def _customer_delete(self, customer_id):
         if customer_id not in self.objects or self.objects[customer_id].get("deleted"):
-            return self._error(404, "invalid_request_error", f"No such customer: '{customer_id}'", code="resource_missing")
+            return self._error(
+                404, "invalid_request_error", f"No such customer: '{customer_id}'", code="resource_missing"
+            )
         for obj in self.objects.values():
             if obj.get("object") == "subscription" and obj["customer"] == customer_id and obj["status"] != "canceled":
                 obj.update(status="canceled", ended_at=self.now, canceled_at=self.now)
@@ -201,29 +245,48 @@ class FakeStripe(stripe.HTTPClient):
     def _session_create(self, params):
         session_id = self.new_id("cs_test")
         session = fixture(
-            "checkout.session", id=session_id, mode="subscription", customer=params["customer"],
-            client_reference_id=params.get("client_reference_id"), success_url=params["success_url"],
-            cancel_url=params["cancel_url"], payment_intent=None, status="open", payment_status="unpaid",
-            url=f"https://checkout.stripe.com/c/pay/{session_id}", subscription=None, invoice=None,
-            metadata=params.get("metadata", {}), created=self.now,
+            "checkout.session",
+            id=session_id,
+            mode="subscription",
+            customer=params["customer"],
+            client_reference_id=params.get("client_reference_id"),
+            success_url=params["success_url"],
+            cancel_url=params["cancel_url"],
+            payment_intent=None,
+            status="open",
+            payment_status="unpaid",
+            url=f"https://checkout.stripe.com/c/pay/{session_id}",
+            subscription=None,
+            invoice=None,
+            metadata=params.get("metadata", {}),
+            created=self.now,
         )
         session["line_items_requested"] = params.get("line_items")
         return self._json(self.put(session))
 
     def _portal_create(self, params):
-        session = fixture("billing_portal.session", id=self.new_id("bps"), customer=params["customer"],
-                          return_url=params["return_url"], flow=None,
-                          url="https://billing.stripe.com/p/session/test_fake")
+        session = fixture(
+            "billing_portal.session",
+            id=self.new_id("bps"),
+            customer=params["customer"],
+            return_url=params["return_url"],
+            flow=None,
+            url="https://billing.stripe.com/p/session/test_fake",
+        )
         return self._json(self.put(session))
 
     def _subscription_update(self, sub_id, params):
         sub = self.objects.get(sub_id)
         if sub is None:
-            return self._error(404, "invalid_request_error", f"No such subscription: '{sub_id}'", code="resource_missing")
+            return self._error(
+                404, "invalid_request_error", f"No such subscription: '{sub_id}'", code="resource_missing"
+            )
         if "cancel_at_period_end" in params:
             cancel = params["cancel_at_period_end"] == "true"
             end = sub["items"]["data"][0]["current_period_end"]
-            sub.update(cancel_at_period_end=cancel, cancel_at=end if cancel else None, canceled_at=self.now if cancel else None)
+            sub.update(
+                cancel_at_period_end=cancel, cancel_at=end if cancel else None, canceled_at=self.now if cancel else None
+            )
         return self._json(sub)
 
 

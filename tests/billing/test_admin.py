@@ -32,7 +32,9 @@ def test_grant_premium_until_a_date(admin_client_signed_in, user):
     form = admin_client_signed_in.post(reverse(CHANGELIST), action)
     assert form.status_code == 200 and "Premium until" in form.content.decode()
 
-    done = admin_client_signed_in.post(reverse(CHANGELIST), {**action, "apply": "1", "until": "2031-07-01T00:00"}, follow=True)
+    done = admin_client_signed_in.post(
+        reverse(CHANGELIST), {**action, "apply": "1", "until": "2031-07-01T00:00"}, follow=True
+    )
 
     assert "Premium granted until 2031-07-01" in done.content.decode()
     membership.refresh_from_db()
@@ -45,7 +47,9 @@ def test_downgrade_now_deletes_the_stripe_customer(admin_client_signed_in, user,
     customer_id = membership.stripe_customer_id
     admin_client_signed_in.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    response = admin_client_signed_in.post(reverse(CHANGELIST), {"action": "downgrade_now", "_selected_action": [membership.pk]}, follow=True)
+    response = admin_client_signed_in.post(
+        reverse(CHANGELIST), {"action": "downgrade_now", "_selected_action": [membership.pk]}, follow=True
+    )
 
     assert "1 membership(s) downgraded to free." in response.content.decode()
     membership.refresh_from_db()

@@ -73,8 +73,12 @@ def test_a_paid_plan_ends_its_customer_is_deleted_and_a_second_run_does_nothing(
     first, second = run(), run()
 
     membership.refresh_from_db()
-    assert (membership.plan, membership.expires_at, membership.stripe_customer_id, membership.stripe_subscription_id) == (
-        Plan.FREE, None, "", "")
+    assert (
+        membership.plan,
+        membership.expires_at,
+        membership.stripe_customer_id,
+        membership.stripe_subscription_id,
+    ) == (Plan.FREE, None, "", "")
     assert len(fake_stripe.calls_to("DELETE", f"/v1/customers/{customer_id}")) == 1
     assert fake_stripe.objects[customer_id]["deleted"] is True
     assert "downgraded=1 " in first.splitlines()[-1]
@@ -102,7 +106,9 @@ def test_stripe_failing_for_one_person_is_logged_and_retried_next_run(db, fake_s
 def test_a_subscription_renewed_on_stripe_is_kept_even_if_a_webhook_was_missed(db, fake_stripe):
     membership = _paid_and_ended(fake_stripe)
     fake_stripe.objects[membership.stripe_subscription_id].update(status="active", ended_at=None, canceled_at=None)
-    fake_stripe.objects[membership.stripe_subscription_id]["items"]["data"][0]["current_period_end"] = fake_stripe.now + 86400 * 300
+    fake_stripe.objects[membership.stripe_subscription_id]["items"]["data"][0]["current_period_end"] = (
+        fake_stripe.now + 86400 * 300
+    )
 
     output = run()
 
@@ -159,7 +165,9 @@ def test_deleting_an_account_deletes_the_stripe_customer(signed_in, user, fake_s
 
 
 @pytest.mark.django_db
-def test_a_customer_stripe_could_not_delete_with_its_account_is_deleted_by_the_next_run(signed_in, user, fake_stripe, subscribe):
+def test_a_customer_stripe_could_not_delete_with_its_account_is_deleted_by_the_next_run(
+    signed_in, user, fake_stripe, subscribe
+):
     subscribe("monthly")
     customer_id = Membership.objects.get(user=user).stripe_customer_id
     fake_stripe.fail("DELETE", "/v1/customers/")

@@ -34,8 +34,11 @@ def pkce_pair() -> tuple[str, str]:
 def authorize_url(client, **params) -> str:
     """/oauth2/authorize with sensible defaults (code flow, openid email profile, a state)."""
     query = {
-        "client_id": client.client_id, "redirect_uri": client.redirect_uris.split()[0],
-        "response_type": "code", "scope": "openid email profile", "state": "xyz",
+        "client_id": client.client_id,
+        "redirect_uri": client.redirect_uris.split()[0],
+        "response_type": "code",
+        "scope": "openid email profile",
+        "state": "xyz",
     }
     query.update(params)
     query = {k: v for k, v in query.items() if v is not None}

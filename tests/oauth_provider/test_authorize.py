@@ -35,11 +35,19 @@ def test_signed_out_goes_straight_to_a_log_in_page_that_names_the_app(client, ap
     assert f"You are signing in to <strong>{app.name}</strong>" in signup
 
 
-@pytest.mark.parametrize("next_url", [
-    "/dashboard/", "https://evil.example/oauth2/authorize?client_id={id}", "//evil.example/oauth2/authorize?client_id={id}",
-    "/oauth2/authorize?client_id=unknown", "/oauth2/authorize?client_id={id}&client_id=other",
-    "/oauth2/authorize?client_id=%00", "/oauth2/token?client_id={id}", "/nowhere?client_id={id}",
-])
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "/dashboard/",
+        "https://evil.example/oauth2/authorize?client_id={id}",
+        "//evil.example/oauth2/authorize?client_id={id}",
+        "/oauth2/authorize?client_id=unknown",
+        "/oauth2/authorize?client_id={id}&client_id=other",
+        "/oauth2/authorize?client_id=%00",
+        "/oauth2/token?client_id={id}",
+        "/nowhere?client_id={id}",
+    ],
+)
 def test_the_log_in_page_names_no_app_for_other_next_urls(client, app, next_url):
     response = client.get("/accounts/login/", {"next": next_url.format(id=app.client_id)})
     assert response.status_code == 200 and "You are signing in to" not in response.content.decode()
@@ -264,19 +272,24 @@ def test_unknown_response_mode(signed_in, app):
 # --- errors ---
 
 
-@pytest.mark.parametrize("override", [
-    {"client_id": "nope"},
-    {"client_id": None},
-    {"redirect_uri": "https://evil.example/callback"},
-    {"redirect_uri": "https://app.example/callback#frag"},
-    {"redirect_uri": "https://app.example/callback/../x"},
-    {"redirect_uri": "http://localhost/callback"},
-    {"client_id": "nul\x00byte"},
-])
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"client_id": "nope"},
+        {"client_id": None},
+        {"redirect_uri": "https://evil.example/callback"},
+        {"redirect_uri": "https://app.example/callback#frag"},
+        {"redirect_uri": "https://app.example/callback/../x"},
+        {"redirect_uri": "http://localhost/callback"},
+        {"client_id": "nul\x00byte"},
+    ],
+)
 def test_bad_client_or_redirect_uri_gets_an_html_page_never_a_redirect(signed_in, app, override):
     response = signed_in.get(authorize_url(app, **override))
     assert response.status_code == 400 and "Location" not in response
-    if not any("\x00" in (value or "") for value in override.values()):  # NUL bytes are refused earlier, by the site-wide middleware
+    if not any(
+        "\x00" in (value or "") for value in override.values()
+    ):  # NUL bytes are refused earlier, by the site-wide middleware
         assert "cannot continue" in response.content.decode()
 
 
@@ -314,16 +327,31 @@ def test_loopback_redirect_may_vary_the_port_only_when_registered_as_loopback(si
     assert response["Location"].startswith("http://127.0.0.1:51234/callback?code=")
     https_client = ClientFactory(redirect_uris="https://app.example:8443/callback")
     AuthorizationFactory(user=user, client=https_client)
-    assert signed_in.get(authorize_url(https_client, redirect_uri="https://app.example:9443/callback")).status_code == 400
+    assert (
+        signed_in.get(authorize_url(https_client, redirect_uri="https://app.example:9443/callback")).status_code == 400
+    )
 
 
-@pytest.mark.parametrize("extra", [
-    {"claims": "{not json"}, {"claims": '{"id_token": {"email": null}}'}, {"prompt": "create"},
-    {"prompt": "select_account"}, {"max_age": "-1"}, {"id_token_hint": "garbage"}, {"request": "eyJ.x.y"},
-    {"request_uri": "https://evil.example/r"}, {"ui_locales": "fr en"}, {"nonce": "n" * 5000},
-    {"code_challenge": "short", "code_challenge_method": "S256"}, {"code_challenge_method": "S512", "code_challenge": "x" * 43},
-    {"scope": ""}, {"state": "\x00"}, {"response_type": ""},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"claims": "{not json"},
+        {"claims": '{"id_token": {"email": null}}'},
+        {"prompt": "create"},
+        {"prompt": "select_account"},
+        {"max_age": "-1"},
+        {"id_token_hint": "garbage"},
+        {"request": "eyJ.x.y"},
+        {"request_uri": "https://evil.example/r"},
+        {"ui_locales": "fr en"},
+        {"nonce": "n" * 5000},
+        {"code_challenge": "short", "code_challenge_method": "S256"},
+        {"code_challenge_method": "S512", "code_challenge": "x" * 43},
+        {"scope": ""},
+        {"state": "\x00"},
+        {"response_type": ""},
+    ],
+)
 def test_odd_parameters_never_cause_a_500(signed_in, app, user, extra):
     AuthorizationFactory(user=user, client=app)
     response = signed_in.get(authorize_url(app, **extra))
@@ -340,10 +368,16 @@ def test_sign_up_and_verification_return_to_the_authorize_page(client, app, mail
     import re
 
     url = authorize_url(app)
-    signup = client.post(f"/accounts/signup/?next={url}", {
-        "email": "newcomer@example.com", "password1": "a-Long-passphrase-42", "password2": "a-Long-passphrase-42",
-        "next": url, "name": "New Comer",
-    })
+    signup = client.post(
+        f"/accounts/signup/?next={url}",
+        {
+            "email": "newcomer@example.com",
+            "password1": "a-Long-passphrase-42",
+            "password2": "a-Long-passphrase-42",
+            "next": url,
+            "name": "New Comer",
+        },
+    )
     assert signup.status_code == 302, signup.content[:500]
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", mailoutbox[-1].body).group(0)
     path = urlsplit(link).path
@@ -402,7 +436,10 @@ def test_a_scope_not_granted_before_asks_for_consent_again(signed_in, app, user)
     allowed = signed_in.post(authorize_url(app, scope="openid aliases:write"), {"email": "real", "action": "allow"})
     assert "code" in response_params(allowed)
     assert set(Authorization.objects.get(user=user, client=app).scope.split()) == {
-        "openid", "email", "profile", "aliases:write",
+        "openid",
+        "email",
+        "profile",
+        "aliases:write",
     }
     assert "code" in response_params(signed_in.get(authorize_url(app, scope="openid aliases:write", prompt="none")))
 
@@ -414,15 +451,31 @@ def test_odd_max_age_is_invalid_request_never_500(signed_in, app, user, max_age)
     assert params["error"] == "invalid_request" and params["state"] == "xyz"
 
 
-@pytest.mark.parametrize("param,value", [
-    ("prompt", "login"), ("max_age", "0"), ("nonce", "other"), ("response_mode", "fragment"),
-    ("code_challenge", "b" * 43), ("code_challenge_method", "S256"), ("claims", "{}"),
-])
+@pytest.mark.parametrize(
+    "param,value",
+    [
+        ("prompt", "login"),
+        ("max_age", "0"),
+        ("nonce", "other"),
+        ("response_mode", "fragment"),
+        ("code_challenge", "b" * 43),
+        ("code_challenge_method", "S256"),
+        ("claims", "{}"),
+    ],
+)
 def test_a_repeated_parameter_is_invalid_request(signed_in, app, user, param, value):
     # RFC 6749 3.1: parameters MUST NOT be included more than once; which copy wins is otherwise undefined.
     AuthorizationFactory(user=user, client=app)
-    url = authorize_url(app, prompt="consent", max_age="3600", nonce="n", response_mode="query",
-                        code_challenge="a" * 43, code_challenge_method="S256", claims="{}")
+    url = authorize_url(
+        app,
+        prompt="consent",
+        max_age="3600",
+        nonce="n",
+        response_mode="query",
+        code_challenge="a" * 43,
+        code_challenge_method="S256",
+        claims="{}",
+    )
     response = signed_in.get(f"{url}&{param}={value}")
     params = response_params(response)
     assert params["error"] == "invalid_request" and param in params["error_description"]

@@ -20,8 +20,15 @@ def signed_in_page(live_server, page, settings, transactional_db):
     person = UserFactory()
     django_client = DjangoClient()
     django_client.force_login(person)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                               "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "url": live_server.url,
+                "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
+        ]
+    )
     page.person = person
     return page
 
@@ -111,8 +118,15 @@ def test_at_quota_an_unused_alias_is_preselected_and_allow_never_shares_the_real
     unused = AliasFactory(user=person)
     django_client = DjangoClient()
     django_client.force_login(person)
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                               "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "url": live_server.url,
+                "value": django_client.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
+        ]
+    )
     app = ClientFactory(redirect_uris=CALLBACK)
     capture_callback(page)
     page.goto(live_server.url + authorize_url(app))
@@ -120,14 +134,17 @@ def test_at_quota_an_unused_alias_is_preselected_and_allow_never_shares_the_real
     assert page.locator("input[value=random]").count() == 0
     assert "You have used the 2 aliases of the free plan" in page.locator("#no-new-alias").inner_text()
     assert page.locator("#no-new-alias a").count() == 0  # payments are off: no upgrade link
-    assert "also used by Other App" in page.locator("label", has=page.locator(f"input[value='{held.email}']")).inner_text()
+    assert (
+        "also used by Other App" in page.locator("label", has=page.locator(f"input[value='{held.email}']")).inner_text()
+    )
     page.click("button[value=allow]")
     page.wait_for_url(f"{CALLBACK}**")
     assert Authorization.objects.get(user=person, client=app).alias == unused
 
 
-def test_signed_out_the_log_in_page_names_the_app_and_leads_to_consent(live_server, page, password, settings,
-                                                                       transactional_db):
+def test_signed_out_the_log_in_page_names_the_app_and_leads_to_consent(
+    live_server, page, password, settings, transactional_db
+):
     settings.URL = live_server.url
     person = UserFactory()
     app = ClientFactory(redirect_uris=CALLBACK, name="Demo App")

@@ -13,14 +13,24 @@ from oauth_provider.models import Client
 from tests.factories import CLIENT_SECRET, ClientFactory
 
 
-@pytest.mark.parametrize("uri", ["https://app.example/cb", "http://127.0.0.1:7000/callback", "http://[::1]/cb",
-                                 "https://app.example/cb?x=1"])
+@pytest.mark.parametrize(
+    "uri", ["https://app.example/cb", "http://127.0.0.1:7000/callback", "http://[::1]/cb", "https://app.example/cb?x=1"]
+)
 def test_allowed_redirect_uris(db, uri):
     ClientFactory.build(redirect_uris=uri, post_logout_redirect_uris="").clean()
 
 
-@pytest.mark.parametrize("uri", ["http://app.example/cb", "http://localhost:3000/cb", "https://app.example/cb#x",
-                                 "https://*.app.example/cb", "https://user@app.example/cb", "/relative"])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://app.example/cb",
+        "http://localhost:3000/cb",
+        "https://app.example/cb#x",
+        "https://*.app.example/cb",
+        "https://user@app.example/cb",
+        "/relative",
+    ],
+)
 def test_refused_redirect_uris(db, uri):
     with pytest.raises(ValidationError):
         ClientFactory.build(redirect_uris=uri, post_logout_redirect_uris="").clean()

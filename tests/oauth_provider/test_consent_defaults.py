@@ -92,9 +92,17 @@ def test_a_premium_person_is_offered_an_alias_named_after_the_app(signed_in, use
     shown = re.search(r'<code id="suggested-email">(demo-app\.[a-z0-9]{6})@' + re.escape(settings.EMAIL_DOMAIN), page)
     assert shown, page
     token = re.search(r'name="suggestion" value="([^"]+)"', page).group(1)
-    response_params(signed_in.post(authorize_url(app), {
-        "email": "suggested", "suggestion": token, "action": "allow", "name": "",
-    }))
+    response_params(
+        signed_in.post(
+            authorize_url(app),
+            {
+                "email": "suggested",
+                "suggestion": token,
+                "action": "allow",
+                "name": "",
+            },
+        )
+    )
     alias = Authorization.objects.get(user=user, client=app).alias
     assert alias.email == f"{shown.group(1)}@{settings.EMAIL_DOMAIN}"
 
@@ -104,7 +112,9 @@ def test_a_suggestion_for_another_app_or_tampered_is_refused(signed_in, user):
     page = signed_in.get(authorize_url(first)).content.decode()
     token = re.search(r'name="suggestion" value="([^"]+)"', page).group(1)
     for suggestion in (token, token[:-2] + "xx"):
-        response = signed_in.post(authorize_url(second), {"email": "suggested", "suggestion": suggestion, "action": "allow"})
+        response = signed_in.post(
+            authorize_url(second), {"email": "suggested", "suggestion": suggestion, "action": "allow"}
+        )
         assert response.status_code == 400 and "suggested alias has expired" in response.content.decode()
     assert not Alias.objects.filter(user=user).exists()
 

@@ -15,17 +15,29 @@ def test_discovery_lists_every_endpoint(client, path):
     assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
     doc = response.json()
     assert doc["issuer"] == ISSUER
-    for key, suffix in (("authorization_endpoint", "/oauth2/authorize"), ("token_endpoint", "/oauth2/token"),
-                        ("userinfo_endpoint", "/oauth2/userinfo"), ("jwks_uri", "/jwks"),
-                        ("introspection_endpoint", "/oauth2/introspect"), ("revocation_endpoint", "/oauth2/revoke"),
-                        ("end_session_endpoint", "/oauth2/end_session")):
+    for key, suffix in (
+        ("authorization_endpoint", "/oauth2/authorize"),
+        ("token_endpoint", "/oauth2/token"),
+        ("userinfo_endpoint", "/oauth2/userinfo"),
+        ("jwks_uri", "/jwks"),
+        ("introspection_endpoint", "/oauth2/introspect"),
+        ("revocation_endpoint", "/oauth2/revoke"),
+        ("end_session_endpoint", "/oauth2/end_session"),
+    ):
         assert doc[key] == ISSUER + suffix
         assert client.options(suffix).status_code != 404
     assert doc["subject_types_supported"] == ["pairwise"]
     assert doc["id_token_signing_alg_values_supported"] == ["RS256"]
     assert doc["code_challenge_methods_supported"] == ["S256"]
     assert set(doc["response_types_supported"]) == {
-        "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token"}
+        "code",
+        "token",
+        "id_token",
+        "id_token token",
+        "code id_token",
+        "code token",
+        "code id_token token",
+    }
     assert set(doc["response_modes_supported"]) == {"query", "fragment", "form_post"}
     assert {"sub", "email", "email_verified", "name", "avatar_url", "client"} <= set(doc["claims_supported"])
     assert doc["authorization_response_iss_parameter_supported"] is True

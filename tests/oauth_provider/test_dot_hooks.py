@@ -55,8 +55,11 @@ def test_the_password_grant_does_not_exist(client, app, monkeypatch):
         raise AssertionError("a password was checked")
 
     monkeypatch.setattr(Validator, "validate_user", never)
-    response = client.post("/oauth2/token", {"grant_type": "password", "username": "a@b.c", "password": "x"},
-                           HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    response = client.post(
+        "/oauth2/token",
+        {"grant_type": "password", "username": "a@b.c", "password": "x"},
+        HTTP_AUTHORIZATION=basic_auth(app.client_id),
+    )
     assert (response.status_code, response.json()["error"]) == (400, "unsupported_grant_type")
 
 
@@ -93,8 +96,9 @@ def test_the_pkce_method_switch_is_read_by_the_code_we_run(settings, app, user, 
 def test_repeated_parameters_are_refused_at_revocation_and_introspection(client, app):
     body = f"token=a&token=b&client_id={app.client_id}"
     for path in ("/oauth2/revoke", "/oauth2/introspect"):
-        response = client.post(path, body, content_type="application/x-www-form-urlencoded",
-                               HTTP_AUTHORIZATION=basic_auth(app.client_id))
+        response = client.post(
+            path, body, content_type="application/x-www-form-urlencoded", HTTP_AUTHORIZATION=basic_auth(app.client_id)
+        )
         assert (response.status_code, response.json()["error"]) == (400, "invalid_request"), path
 
 
@@ -115,8 +119,9 @@ def _id_token_claims(id_token: str) -> dict:
 ID_TOKEN_ONLY = {"iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "jti", "azp", "amr", "acr"}
 
 
-@pytest.mark.parametrize("scope", ["openid", "openid email", "openid profile", "openid email profile",
-                                   "openid name avatar_url"])
+@pytest.mark.parametrize(
+    "scope", ["openid", "openid email", "openid profile", "openid email profile", "openid name avatar_url"]
+)
 @pytest.mark.parametrize("with_alias", [True, False])
 def test_id_token_and_userinfo_carry_the_same_claims(signed_in, app, user, scope, with_alias):
     alias = AliasFactory(user=user) if with_alias else None

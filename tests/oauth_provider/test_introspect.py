@@ -42,8 +42,10 @@ def test_unknown_token_is_inactive(client, app, tokens):
 
 
 def test_client_post_authentication(client, app, tokens):
-    response = client.post("/oauth2/introspect", {"token": tokens["access_token"], "client_id": app.client_id,
-                                                  "client_secret": CLIENT_SECRET})
+    response = client.post(
+        "/oauth2/introspect",
+        {"token": tokens["access_token"], "client_id": app.client_id, "client_secret": CLIENT_SECRET},
+    )
     assert response.json()["active"] is True
 
 

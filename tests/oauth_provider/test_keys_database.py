@@ -88,7 +88,8 @@ def test_another_instances_rotation_is_published_at_once_and_signs_after_every_i
     pem = keys.rsa_private_pem_generate()
     upcoming = jwk.JWK.from_pem(pem).thumbprint()
     SigningKey.objects.create(  # what rotate_signing_key on another machine writes
-        kid=upcoming, private_key_encrypted=Fernet(kek).encrypt(pem).decode(),
+        kid=upcoming,
+        private_key_encrypted=Fernet(kek).encrypt(pem).decode(),
         signs_from=timezone.now() + timedelta(seconds=10),
     )
     assert upcoming not in [k["kid"] for k in keys.jwks()["keys"]]  # this process checks at most every 5 s

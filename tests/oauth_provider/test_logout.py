@@ -17,8 +17,9 @@ def id_token(signed_in, app, user):
 
 
 def test_logout_with_hint_and_registered_uri_redirects_with_state(signed_in, id_token):
-    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": "https://app.example/logged-out",
-                       "state": "s1"})
+    query = urlencode(
+        {"id_token_hint": id_token, "post_logout_redirect_uri": "https://app.example/logged-out", "state": "s1"}
+    )
     response = signed_in.get(f"/oauth2/end_session?{query}")
     assert response.status_code == 302 and response["Location"] == "https://app.example/logged-out?state=s1"
     assert signed_in.get("/dashboard/").status_code == 302  # signed out of SimpleLogin
@@ -106,7 +107,14 @@ def test_a_malformed_hint_is_a_400_error_page(client, user, hint, signed_in_or_n
     assert "This log-out request cannot continue" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", [{"client_id": "nope"}, {"client_id": "nope", "post_logout_redirect_uri": "https://app.example/logged-out"}, {"client_id": "a\u00e9\U0001f600"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"client_id": "nope"},
+        {"client_id": "nope", "post_logout_redirect_uri": "https://app.example/logged-out"},
+        {"client_id": "a\u00e9\U0001f600"},
+    ],
+)
 def test_an_unknown_client_id_is_a_400_error_page(signed_in, query):
     response = signed_in.get(f"/oauth2/end_session?{urlencode(query)}")
     assert response.status_code == 400

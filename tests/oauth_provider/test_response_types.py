@@ -41,8 +41,15 @@ def every_flow_app(user):
 @pytest.mark.parametrize("response_type", ALL_TYPES)
 def test_each_response_type_with_openid(signed_in, every_flow_app, response_type):
     verifier, challenge = pkce_pair()
-    response = signed_in.get(authorize_url(every_flow_app, response_type=response_type, nonce="n-0S6",
-                                           code_challenge=challenge, code_challenge_method="S256"))
+    response = signed_in.get(
+        authorize_url(
+            every_flow_app,
+            response_type=response_type,
+            nonce="n-0S6",
+            code_challenge=challenge,
+            code_challenge_method="S256",
+        )
+    )
     params = response_params(response)
     location = response["Location"]
     assert params["state"] == "xyz" and params["iss"] == ISSUER

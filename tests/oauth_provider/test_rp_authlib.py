@@ -56,7 +56,9 @@ def discovery(server):
 def verify_id_token(discovery, id_token, claims_cls, nonce, client_id, **params):
     jwks = JsonWebKey.import_key_set(requests.get(discovery["jwks_uri"], timeout=10).json())
     claims = jwt.decode(
-        id_token, jwks, claims_cls=claims_cls,
+        id_token,
+        jwks,
+        claims_cls=claims_cls,
         claims_options={"iss": {"essential": True, "value": discovery["issuer"]}},
         claims_params={"nonce": nonce, "client_id": client_id, **params},
     )
@@ -68,8 +70,12 @@ def consent_through_the_page(browser, url, email_choice):
     page = browser.get(url, allow_redirects=False)
     assert page.status_code == 200, page.text[:300]
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = browser.post(url, data={"csrfmiddlewaretoken": csrf, "email": email_choice, "name": "Rita",
-                                       "action": "allow"}, headers={"Referer": url}, allow_redirects=False)
+    response = browser.post(
+        url,
+        data={"csrfmiddlewaretoken": csrf, "email": email_choice, "name": "Rita", "action": "allow"},
+        headers={"Referer": url},
+        allow_redirects=False,
+    )
     assert response.status_code == 302, response.text[:300]
     return response.headers["Location"]
 
@@ -77,8 +83,13 @@ def consent_through_the_page(browser, url, email_choice):
 def test_code_flow_with_pkce_userinfo_refresh_and_revocation(server, discovery, browser, person):
     app = ClientFactory(redirect_uris=REDIRECT_URI)
     alias = AliasFactory(user=person)
-    rp = OAuth2Session(app.client_id, CLIENT_SECRET, scope="openid email profile", redirect_uri=REDIRECT_URI,
-                       code_challenge_method="S256")
+    rp = OAuth2Session(
+        app.client_id,
+        CLIENT_SECRET,
+        scope="openid email profile",
+        redirect_uri=REDIRECT_URI,
+        code_challenge_method="S256",
+    )
     verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16)
     url, state = rp.create_authorization_url(discovery["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
 
@@ -86,8 +97,9 @@ def test_code_flow_with_pkce_userinfo_refresh_and_revocation(server, discovery, 
     assert parse_qs(urlsplit(location).query)["iss"] == [discovery["issuer"]]
     token = rp.fetch_token(discovery["token_endpoint"], authorization_response=location, code_verifier=verifier)
 
-    claims = verify_id_token(discovery, token["id_token"], CodeIDToken, nonce, app.client_id,
-                             access_token=token["access_token"])
+    claims = verify_id_token(
+        discovery, token["id_token"], CodeIDToken, nonce, app.client_id, access_token=token["access_token"]
+    )
     sub = Authorization.objects.get(user=person, client=app).sub
     assert claims["sub"] == sub and claims["email"] == alias.email and claims["name"] == "Rita"
     assert token["user"]["email"] == alias.email
@@ -100,20 +112,29 @@ def test_code_flow_with_pkce_userinfo_refresh_and_revocation(server, discovery, 
     assert refreshed["access_token"] != token["access_token"] and refreshed["refresh_token"] != old_refresh
     assert rp.get(discovery["userinfo_endpoint"]).status_code == 200
 
-    assert rp.revoke_token(discovery["revocation_endpoint"], token=refreshed["refresh_token"],
-                           token_type_hint="refresh_token").status_code == 200
+    assert (
+        rp.revoke_token(
+            discovery["revocation_endpoint"], token=refreshed["refresh_token"], token_type_hint="refresh_token"
+        ).status_code
+        == 200
+    )
     assert rp.get(discovery["userinfo_endpoint"]).status_code == 401
 
 
 def test_hybrid_flow(server, discovery, browser, person):
     app = ClientFactory(redirect_uris=REDIRECT_URI, allow_hybrid_flow=True)
-    rp = OAuth2Session(app.client_id, CLIENT_SECRET, scope="openid email", redirect_uri=REDIRECT_URI,
-                       code_challenge_method="S256")
+    rp = OAuth2Session(
+        app.client_id, CLIENT_SECRET, scope="openid email", redirect_uri=REDIRECT_URI, code_challenge_method="S256"
+    )
     verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16)
     # Authlib adds the challenge for response_type=code only; a verifier without one is refused (RFC 9700 2.1.1).
-    url, state = rp.create_authorization_url(discovery["authorization_endpoint"], response_type="code id_token",
-                                             code_challenge=create_s256_code_challenge(verifier),
-                                             code_challenge_method="S256", nonce=nonce)
+    url, state = rp.create_authorization_url(
+        discovery["authorization_endpoint"],
+        response_type="code id_token",
+        code_challenge=create_s256_code_challenge(verifier),
+        code_challenge_method="S256",
+        nonce=nonce,
+    )
     location = consent_through_the_page(browser, url, "real")
     fragment = {k: v[0] for k, v in parse_qs(urlsplit(location).fragment).items()}
     assert fragment["state"] == state and fragment["iss"] == discovery["issuer"]

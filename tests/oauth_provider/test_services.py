@@ -44,8 +44,15 @@ def test_authorization_revoke(signed_in, user, app):
     tokens = sign_in_to(signed_in, app)
     authorization_revoke(authorization=authorization)
     assert not Authorization.objects.exists()
-    refresh = signed_in.post("/oauth2/token", {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
-                                               "client_id": app.client_id, "client_secret": "client-secret-for-tests-0123456789abcdefghijklmnopqrstuvwxyzABCDEF"})
+    refresh = signed_in.post(
+        "/oauth2/token",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": app.client_id,
+            "client_secret": "client-secret-for-tests-0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
+        },
+    )
     assert refresh.json()["error"] == "invalid_grant"
 
 
@@ -53,4 +60,3 @@ def test_authorization_list_for_user(user):
     mine = AuthorizationFactory(user=user)
     AuthorizationFactory()
     assert list(authorization_list_for_user(user=user)) == [mine]
-

@@ -22,8 +22,11 @@ def get_code(http, client, **params):
 
 
 def refresh(http, client, refresh_token, secret=CLIENT_SECRET):
-    return http.post("/oauth2/token", {"grant_type": "refresh_token", "refresh_token": refresh_token},
-                     HTTP_AUTHORIZATION=basic_auth(client.client_id, secret))
+    return http.post(
+        "/oauth2/token",
+        {"grant_type": "refresh_token", "refresh_token": refresh_token},
+        HTTP_AUTHORIZATION=basic_auth(client.client_id, secret),
+    )
 
 
 def userinfo_status(http, access_token):
@@ -42,26 +45,39 @@ def test_client_secret_basic(signed_in, app, authorized):
 
 def test_client_secret_post(signed_in, app, authorized):
     code = get_code(signed_in, app)
-    response = signed_in.post("/oauth2/token", {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback",
-        "client_id": app.client_id, "client_secret": CLIENT_SECRET,
-    })
+    response = signed_in.post(
+        "/oauth2/token",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "https://app.example/callback",
+            "client_id": app.client_id,
+            "client_secret": CLIENT_SECRET,
+        },
+    )
     assert response.status_code == 200 and "access_token" in response.json()
 
 
 def test_the_2019_user_object(signed_in, app, authorized, user):
     body = exchange(signed_in, app, get_code(signed_in, app)).json()
     assert body["user"] == {
-        "id": authorized.sub, "sub": authorized.sub, "email": user.email, "email_verified": True,
-        "name": authorized.name, "avatar_url": None, "client": app.name,
+        "id": authorized.sub,
+        "sub": authorized.sub,
+        "email": user.email,
+        "email_verified": True,
+        "name": authorized.name,
+        "avatar_url": None,
+        "client": app.name,
     }
 
 
 def test_the_2019_path_works(signed_in, app, authorized):
     code = get_code(signed_in, app)
-    response = signed_in.post("/oauth/token", {"grant_type": "authorization_code", "code": code,
-                                               "redirect_uri": "https://app.example/callback"},
-                              HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    response = signed_in.post(
+        "/oauth/token",
+        {"grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback"},
+        HTTP_AUTHORIZATION=basic_auth(app.client_id),
+    )
     assert response.status_code == 200
 
 
@@ -73,8 +89,9 @@ def test_wrong_secret_is_invalid_client_401_with_challenge(signed_in, app, autho
 
 
 def test_unknown_client_is_invalid_client(signed_in):
-    response = signed_in.post("/oauth2/token", {"grant_type": "authorization_code", "code": "x"},
-                              HTTP_AUTHORIZATION=basic_auth("nobody", "x"))
+    response = signed_in.post(
+        "/oauth2/token", {"grant_type": "authorization_code", "code": "x"}, HTTP_AUTHORIZATION=basic_auth("nobody", "x")
+    )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
 
@@ -128,10 +145,16 @@ def test_public_client_with_s256(signed_in, user):
     AuthorizationFactory(user=user, client=client)
     verifier, challenge = pkce_pair()
     code = get_code(signed_in, client, code_challenge=challenge, code_challenge_method="S256")
-    response = signed_in.post("/oauth2/token", {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback",
-        "client_id": client.client_id, "code_verifier": verifier,
-    })
+    response = signed_in.post(
+        "/oauth2/token",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "https://app.example/callback",
+            "client_id": client.client_id,
+            "code_verifier": verifier,
+        },
+    )
     assert response.status_code == 200 and response.json()["access_token"]
 
 
@@ -140,10 +163,16 @@ def test_wrong_verifier_is_invalid_grant(signed_in, user):
     AuthorizationFactory(user=user, client=client)
     _, challenge = pkce_pair()
     code = get_code(signed_in, client, code_challenge=challenge, code_challenge_method="S256")
-    response = signed_in.post("/oauth2/token", {
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/callback",
-        "client_id": client.client_id, "code_verifier": "x" * 50,
-    })
+    response = signed_in.post(
+        "/oauth2/token",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "https://app.example/callback",
+            "client_id": client.client_id,
+            "code_verifier": "x" * 50,
+        },
+    )
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
 
 
@@ -157,8 +186,11 @@ def test_confidential_client_pkce_is_checked_when_used(signed_in, app, authorize
 
 @pytest.mark.parametrize("grant_type", ["password", "client_credentials", "urn:x:unknown"])
 def test_other_grant_types_are_refused(signed_in, app, grant_type):
-    response = signed_in.post("/oauth2/token", {"grant_type": grant_type, "username": "a", "password": "b"},
-                              HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    response = signed_in.post(
+        "/oauth2/token",
+        {"grant_type": grant_type, "username": "a", "password": "b"},
+        HTTP_AUTHORIZATION=basic_auth(app.client_id),
+    )
     assert response.status_code in (400, 401)
     assert response.json()["error"] in ("unauthorized_client", "unsupported_grant_type", "invalid_grant")
     assert "access_token" not in response.json()
@@ -169,19 +201,26 @@ def test_get_is_405(client):
 
 
 def test_garbage_never_500(signed_in, app):
-    for data in ({}, {"grant_type": "authorization_code"}, {"grant_type": "authorization_code", "code": "\x00"},
-                 {"grant_type": "refresh_token", "refresh_token": "nope"}):
+    for data in (
+        {},
+        {"grant_type": "authorization_code"},
+        {"grant_type": "authorization_code", "code": "\x00"},
+        {"grant_type": "refresh_token", "refresh_token": "nope"},
+    ):
         response = signed_in.post("/oauth2/token", data, HTTP_AUTHORIZATION=basic_auth(app.client_id))
         assert 400 <= response.status_code < 500 and "error" in response.json()
 
 
 def test_cors_on_token_endpoint(client):
-    response = client.options("/oauth2/token", HTTP_ORIGIN="https://spa.example",
-                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    response = client.options(
+        "/oauth2/token", HTTP_ORIGIN="https://spa.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+    )
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_code_exchange_query_budget_constant_in_stored_tokens(signed_in, app, authorized, django_assert_max_num_queries):
+def test_code_exchange_query_budget_constant_in_stored_tokens(
+    signed_in, app, authorized, django_assert_max_num_queries
+):
     for _ in range(3):
         exchange(signed_in, app, get_code(signed_in, app))
     code = get_code(signed_in, app)
@@ -209,9 +248,15 @@ def test_cleartokens_removes_expired_codes_and_tokens(signed_in, app, authorized
 def test_password_grant_never_checks_the_password(signed_in, app, user, password, password_right):
     # Otherwise the answer (unauthorized_client vs invalid_grant) tells an attacker whether a password is right,
     # without the log-in page's rate limits.
-    response = signed_in.post("/oauth2/token", {
-        "grant_type": "password", "username": user.email, "password": password if password_right else "wrong",
-    }, HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    response = signed_in.post(
+        "/oauth2/token",
+        {
+            "grant_type": "password",
+            "username": user.email,
+            "password": password if password_right else "wrong",
+        },
+        HTTP_AUTHORIZATION=basic_auth(app.client_id),
+    )
     assert response.status_code == 400 and response.json() == {"error": "unsupported_grant_type"}
 
 
@@ -228,10 +273,16 @@ def test_a_repeated_parameter_is_invalid_request(signed_in, app, authorized, par
     # RFC 6749 3.2: parameters MUST NOT be included more than once.
     verifier, challenge = pkce_pair()
     code = get_code(signed_in, app, code_challenge=challenge, code_challenge_method="S256")
-    body = (f"grant_type=authorization_code&code={code}&code_verifier={verifier}"
-            f"&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&{param}=x")
-    response = signed_in.post("/oauth2/token", body, content_type="application/x-www-form-urlencoded",
-                              HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    body = (
+        f"grant_type=authorization_code&code={code}&code_verifier={verifier}"
+        f"&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&{param}=x"
+    )
+    response = signed_in.post(
+        "/oauth2/token",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=basic_auth(app.client_id),
+    )
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
     assert param in response.json()["error_description"]
     assert AccessToken.objects.count() == 0
@@ -240,10 +291,16 @@ def test_a_repeated_parameter_is_invalid_request(signed_in, app, authorized, par
 def test_client_id_in_the_body_must_be_the_authenticated_client(signed_in, app, authorized):
     other = ClientFactory()
     code = get_code(signed_in, app)
-    response = signed_in.post("/oauth2/token", {
-        "grant_type": "authorization_code", "code": code, "client_id": app.client_id,
-        "redirect_uri": "https://app.example/callback",
-    }, HTTP_AUTHORIZATION=basic_auth(other.client_id))
+    response = signed_in.post(
+        "/oauth2/token",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": app.client_id,
+            "redirect_uri": "https://app.example/callback",
+        },
+        HTTP_AUTHORIZATION=basic_auth(other.client_id),
+    )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
     assert response["WWW-Authenticate"].startswith("Basic")
     assert exchange(signed_in, app, code).status_code == 200  # the code was not spent

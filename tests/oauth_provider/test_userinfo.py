@@ -17,8 +17,9 @@ def token(signed_in, app, user):
     return tokens_for(signed_in, app)["access_token"]
 
 
-@pytest.mark.parametrize("path", ["/oauth2/userinfo", "/oauth2/user_info", "/oauth2/me",
-                                  "/oauth/userinfo", "/oauth/user_info", "/oauth/me"])
+@pytest.mark.parametrize(
+    "path", ["/oauth2/userinfo", "/oauth2/user_info", "/oauth2/me", "/oauth/userinfo", "/oauth/user_info", "/oauth/me"]
+)
 def test_get_with_bearer_header_on_every_path(client, token, path, user, app):
     response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200

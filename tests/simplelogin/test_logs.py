@@ -44,11 +44,18 @@ def test_signed_in_requests_log_the_user_id(signed_in, user, caplog):
 
 def _run(code: str, **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "LOG_FORMAT"}
-    environment.update(DEBUG="false", SECRET_KEY="logs-test-" + "x" * 40, URL="http://testserver",
-                       DATABASE_URL="sqlite://:memory:", DJANGO_SETTINGS_MODULE="simplelogin.settings", **env)
+    environment.update(
+        DEBUG="false",
+        SECRET_KEY="logs-test-" + "x" * 40,
+        URL="http://testserver",
+        DATABASE_URL="sqlite://:memory:",
+        DJANGO_SETTINGS_MODULE="simplelogin.settings",
+        **env,
+    )
     prelude = "import django; django.setup(); from django.test import Client; c = Client(); "
-    return subprocess.run([sys.executable, "-c", prelude + code], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_logs_are_json_lines_with_the_request_id():
@@ -58,7 +65,11 @@ def test_production_logs_are_json_lines_with_the_request_id():
     (line,) = [entry for entry in lines if entry["logger"] == "simplelogin.request"]
     assert line["request_id"] == result.stdout.strip()
     assert (line["level"], line["message"], line["path"], line["status"]) == (
-        "INFO", "request", "/.well-known/openid-configuration", 200)
+        "INFO",
+        "request",
+        "/.well-known/openid-configuration",
+        200,
+    )
     assert "time" in line and "s3cr3t" not in result.stderr
 
 
@@ -67,9 +78,11 @@ def test_metrics_are_off_by_default(client):
 
 
 def test_metrics_when_enabled_count_requests_and_honour_the_token():
-    code = ("c.get('/health'); print(c.get('/metrics').status_code); "
-            "r = c.get('/metrics', headers={'Authorization': 'Bearer t0ken'}); print(r.status_code); "
-            "print(int('django_http_requests_total_by_method_total{method=\"GET\"}' in r.content.decode()))")
+    code = (
+        "c.get('/health'); print(c.get('/metrics').status_code); "
+        "r = c.get('/metrics', headers={'Authorization': 'Bearer t0ken'}); print(r.status_code); "
+        "print(int('django_http_requests_total_by_method_total{method=\"GET\"}' in r.content.decode()))"
+    )
     result = _run(code, METRICS_ENABLED="true", METRICS_TOKEN="t0ken")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["401", "200", "1"]

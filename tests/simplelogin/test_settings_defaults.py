@@ -39,20 +39,24 @@ print(json.dumps({"errors": errors, "rows": rows, "journal_mode": mode}))
 def _python(code: str, **env) -> str:
     environment = {k: v for k, v in os.environ.items() if k not in ("URL", "ALLOWED_HOSTS", "PORT", "DATABASE_URL")}
     environment.update(DJANGO_SETTINGS_MODULE="simplelogin.settings", **env)
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
 
-SETTINGS = ("import json; from django.conf import settings; "
-            "print(json.dumps({'url': settings.URL, 'hosts': settings.ALLOWED_HOSTS}))")
+SETTINGS = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps({'url': settings.URL, 'hosts': settings.ALLOWED_HOSTS}))"
+)
 
 
 def test_url_follows_port_unless_set():
     assert json.loads(_python(SETTINGS, PORT="8123"))["url"] == "http://127.0.0.1:8123"
     assert json.loads(_python(SETTINGS, PORT="8123", URL="https://login.example.com"))["url"] == (
-        "https://login.example.com")
+        "https://login.example.com"
+    )
 
 
 def test_env_example_leaves_allowed_hosts_to_url():
@@ -66,6 +70,7 @@ def test_env_example_leaves_allowed_hosts_to_url():
 
 
 def test_a_sqlite_file_takes_concurrent_read_then_write_transactions(tmp_path):
-    report = json.loads(_python("import json\n" + CONCURRENT_WRITES, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                                DEBUG="true"))
+    report = json.loads(
+        _python("import json\n" + CONCURRENT_WRITES, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DEBUG="true")
+    )
     assert report == {"errors": [], "rows": 40, "journal_mode": "wal"}

@@ -32,8 +32,15 @@ def test_settings_name(signed_in, user, value):
 
 @pytest.mark.parametrize("value", BAD[:2])
 def test_signup_name(client, value):
-    response = client.post("/accounts/signup/", {"email": "new@example.com", "name": value,
-                                                 "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"})
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "new@example.com",
+            "name": value,
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+    )
     assert response.status_code == 200 and "single line" in response.content.decode()
     assert not User.objects.filter(email="new@example.com").exists()
 
@@ -49,9 +56,15 @@ def test_api_key_name(signed_in, user, value, reauthenticated):
 def test_client_name_in_the_console(client, value):
     developer = UserFactory(is_developer=True)
     client.force_login(developer)
-    response = client.post("/developer/clients/new", {
-        "name": value, "client_type": "confidential", "allow_code_flow": "on", "redirect_uris": "https://a.example/cb",
-    })
+    response = client.post(
+        "/developer/clients/new",
+        {
+            "name": value,
+            "client_type": "confidential",
+            "allow_code_flow": "on",
+            "redirect_uris": "https://a.example/cb",
+        },
+    )
     assert response.status_code == 400 and "single line" in response.content.decode()
     assert not Client.objects.filter(user=developer).exists()
 

@@ -24,8 +24,13 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         try:
-            report = legacy_import(database_url=database_url, dry_run=dry_run, batch_size=batch_size,
-                                   files_from=files_from, progress=ProgressBar(self.stderr))
+            report = legacy_import(
+                database_url=database_url,
+                dry_run=dry_run,
+                batch_size=batch_size,
+                files_from=files_from,
+                progress=ProgressBar(self.stderr),
+            )
         except LegacyImportError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(report_render(report))

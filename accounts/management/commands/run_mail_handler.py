@@ -30,7 +30,8 @@ class Command(BaseCommand):
             asyncio.run(serve(host=host, port=port, ready=ready))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise CommandError(f"{host}:{port} is already in use: stop what listens there, or set "
-                                   "MAIL_HANDLER_PORT (or --port).") from None
+                raise CommandError(
+                    f"{host}:{port} is already in use: stop what listens there, or set MAIL_HANDLER_PORT (or --port)."
+                ) from None
             raise CommandError(f"cannot listen on {host}:{port}: {error.strerror}") from None
         self.stdout.write("mail handler stopped")

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         now = timezone.now()
 
         def progress(label, batch, report):
-            self.stdout.write(f"{label}: batch {batch} done (downgraded={report.downgraded} failed={report.failed} reminded={report.reminded})")
+            self.stdout.write(
+                f"{label}: batch {batch} done (downgraded={report.downgraded} failed={report.failed} reminded={report.reminded})"
+            )
 
         report = services.plan_expire_due(now=now, dry_run=dry_run, batch_size=batch_size, progress=progress)
         services.trial_reminders_send(now=now, dry_run=dry_run, batch_size=batch_size, report=report, progress=progress)

@@ -18,6 +18,12 @@ from oauth_provider.console.playground.inspect import id_token_inspect
 from oauth_provider.console.playground.state import SESSION_KEY
 
 __all__ = [
-    "SESSION_KEY", "curl_commands", "id_token_inspect", "playground_callback_uri", "playground_can_refresh",
-    "playground_finish", "playground_refresh", "playground_start",
+    "SESSION_KEY",
+    "curl_commands",
+    "id_token_inspect",
+    "playground_callback_uri",
+    "playground_can_refresh",
+    "playground_finish",
+    "playground_refresh",
+    "playground_start",
 ]

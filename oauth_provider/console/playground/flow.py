@@ -25,16 +25,27 @@ def playground_callback_uri() -> str:
 
 
 def playground_start(
-    *, session, client: Client, response_type: str, scopes: list[str], pkce: bool,
-    response_mode: str = "", prompt: str = "", client_secret: str = "",
+    *,
+    session,
+    client: Client,
+    response_type: str,
+    scopes: list[str],
+    pkce: bool,
+    response_mode: str = "",
+    prompt: str = "",
+    client_secret: str = "",
 ) -> str:
     """Remember a new sign-in in the session and return the authorize URL to send the browser to."""
     metadata = loopback.provider_metadata()
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(16)
     verifier = secrets.token_urlsafe(48) if pkce else ""
     params = {
-        "client_id": client.client_id, "redirect_uri": playground_callback_uri(), "response_type": response_type,
-        "scope": " ".join(scopes), "state": state, "nonce": nonce,
+        "client_id": client.client_id,
+        "redirect_uri": playground_callback_uri(),
+        "response_type": response_type,
+        "scope": " ".join(scopes),
+        "state": state,
+        "nonce": nonce,
     }
     if verifier:
         params.update(code_challenge=pkce_challenge(verifier), code_challenge_method="S256")
@@ -43,11 +54,23 @@ def playground_start(
     if prompt:
         params["prompt"] = prompt
     authorize_url = f"{metadata['authorization_endpoint']}?{urlencode(params, quote_via=quote)}"
-    state_store.pending_add(session=session, state=state, now=time.time(), pending={
-        "client_id": client.client_id, "nonce": nonce, "verifier": verifier, "response_type": response_type,
-        "scopes": scopes, "secret": state_store.secret_seal(client_secret), "authorize_url": authorize_url,
-    })
-    log.info("playground started client_id=%s response_type=%s pkce=%s", client.client_id, response_type, bool(verifier))
+    state_store.pending_add(
+        session=session,
+        state=state,
+        now=time.time(),
+        pending={
+            "client_id": client.client_id,
+            "nonce": nonce,
+            "verifier": verifier,
+            "response_type": response_type,
+            "scopes": scopes,
+            "secret": state_store.secret_seal(client_secret),
+            "authorize_url": authorize_url,
+        },
+    )
+    log.info(
+        "playground started client_id=%s response_type=%s pkce=%s", client.client_id, response_type, bool(verifier)
+    )
     return authorize_url
 
 
@@ -83,8 +106,15 @@ def _finish(*, session, user, params: dict) -> dict:
         raise PlaygroundError("This client no longer exists.") from None
     metadata = loopback.provider_metadata()
     result = {
-        "client": client, "authorize_url": pending["authorize_url"], "response_type": pending["response_type"],
-        "callback": sorted(params.items()), "error": None, "iss": None, "token": None, "id_tokens": [], "userinfo": None,
+        "client": client,
+        "authorize_url": pending["authorize_url"],
+        "response_type": pending["response_type"],
+        "callback": sorted(params.items()),
+        "error": None,
+        "iss": None,
+        "token": None,
+        "id_tokens": [],
+        "userinfo": None,
     }
     if "iss" in params:  # RFC 9207 2.4
         result["iss"] = (params["iss"] == metadata["issuer"], params["iss"], metadata["issuer"])
@@ -102,28 +132,44 @@ def _finish(*, session, user, params: dict) -> dict:
         data = {"grant_type": "authorization_code", "code": code, "redirect_uri": playground_callback_uri()}
         if pending["verifier"]:
             data["code_verifier"] = pending["verifier"]
-        access_token = _token_step(
-            result, session=session, client=client, metadata=metadata, data=data, secret=state_store.secret_open(pending["secret"]),
-            inspect=inspect,
-        ) or access_token
+        access_token = (
+            _token_step(
+                result,
+                session=session,
+                client=client,
+                metadata=metadata,
+                data=data,
+                secret=state_store.secret_open(pending["secret"]),
+                inspect=inspect,
+            )
+            or access_token
+        )
     if access_token:
         result["userinfo"] = _userinfo_step(metadata=metadata, access_token=access_token)
-    log.info("playground finished client_id=%s token_status=%s", client.client_id, (result["token"] or {}).get("status"))
+    log.info(
+        "playground finished client_id=%s token_status=%s", client.client_id, (result["token"] or {}).get("status")
+    )
     return result
 
 
-def _token_step(result: dict, *, session, client: Client, metadata: dict, data: dict, secret: str, inspect: dict) -> str:
+def _token_step(
+    result: dict, *, session, client: Client, metadata: dict, data: dict, secret: str, inspect: dict
+) -> str:
     """POST to the token endpoint as the client; records the answer and id_token, keeps the refresh token. Returns the access token."""
     headers = {}
     if client.client_type == Client.CLIENT_CONFIDENTIAL:
         headers["Authorization"] = _basic_auth(client.client_id, secret)
     else:
         data = {**data, "client_id": client.client_id}
-    result["token"] = _call_report(loopback.request(method="POST", url=metadata["token_endpoint"], data=data, headers=headers))
+    result["token"] = _call_report(
+        loopback.request(method="POST", url=metadata["token_endpoint"], data=data, headers=headers)
+    )
     tokens = result["token"]["json"] or {}
     if result["token"]["status"] != 200:
         return ""
-    state_store.refresh_token_keep(session=session, client_id=client.client_id, refresh_token=tokens.get("refresh_token", ""))
+    state_store.refresh_token_keep(
+        session=session, client_id=client.client_id, refresh_token=tokens.get("refresh_token", "")
+    )
     access_token = tokens.get("access_token", "")
     if tokens.get("id_token"):
         report = id_token_inspect(token=tokens["id_token"], access_token=access_token, **inspect)
@@ -132,9 +178,11 @@ def _token_step(result: dict, *, session, client: Client, metadata: dict, data: 
 
 
 def _userinfo_step(*, metadata: dict, access_token: str) -> dict:
-    return _call_report(loopback.request(
-        method="GET", url=metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
-    ))
+    return _call_report(
+        loopback.request(
+            method="GET", url=metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
+        )
+    )
 
 
 def playground_can_refresh(*, session, client: Client) -> bool:
@@ -151,12 +199,24 @@ def playground_refresh(*, session, client: Client, client_secret: str = "") -> d
         metadata = loopback.provider_metadata()
         jwks = loopback.request(method="GET", url=metadata["jwks_uri"]).json() or {"keys": []}
         result = {
-            "client": client, "authorize_url": None, "response_type": "refresh_token", "callback": [],
-            "error": None, "iss": None, "token": None, "id_tokens": [], "userinfo": None,
+            "client": client,
+            "authorize_url": None,
+            "response_type": "refresh_token",
+            "callback": [],
+            "error": None,
+            "iss": None,
+            "token": None,
+            "id_tokens": [],
+            "userinfo": None,
         }
         inspect = {"jwks": jwks, "issuer": metadata["issuer"], "client_id": client.client_id, "nonce": None}
         access_token = _token_step(
-            result, session=session, client=client, metadata=metadata, secret=client_secret, inspect=inspect,
+            result,
+            session=session,
+            client=client,
+            metadata=metadata,
+            secret=client_secret,
+            inspect=inspect,
             data={"grant_type": "refresh_token", "refresh_token": refresh_token},
         )
         if access_token:

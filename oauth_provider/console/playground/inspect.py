@@ -37,7 +37,15 @@ def id_token_inspect(
     *, token: str, jwks: dict, issuer: str, client_id: str, nonce: str | None, access_token: str = "", code: str = ""
 ) -> dict:
     """Header and claims of an id_token, its signature checked against the JWKS and its claims validated."""
-    report = {"raw": token, "header": None, "claims": None, "signature_ok": False, "kid": None, "checks": [], "times": []}
+    report = {
+        "raw": token,
+        "header": None,
+        "claims": None,
+        "signature_ok": False,
+        "kid": None,
+        "checks": [],
+        "times": [],
+    }
     parts = token.split(".")
     try:
         header = json.loads(_b64url_decode(parts[0]))
@@ -48,7 +56,8 @@ def id_token_inspect(
     report.update(header=pretty(header), claims=pretty(claims), kid=header.get("kid"))
     report["times"] = [
         (name, datetime.fromtimestamp(claims[name], tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
-        for name in ("iat", "auth_time", "exp") if isinstance(claims.get(name), int | float)
+        for name in ("iat", "auth_time", "exp")
+        if isinstance(claims.get(name), int | float)
     ]
     try:
         keyset = jwk.JWKSet.from_json(json.dumps(jwks))
@@ -73,7 +82,9 @@ def id_token_inspect(
             ("nonce", nonce_ok, "nonce matches the one sent." if nonce_ok else "nonce does not match the one sent.")
         )
     if access_token and "at_hash" in claims:
-        report["checks"].append(("at_hash", claims["at_hash"] == _half_hash(access_token), "at_hash matches the access token."))
+        report["checks"].append(
+            ("at_hash", claims["at_hash"] == _half_hash(access_token), "at_hash matches the access token.")
+        )
     if code and "c_hash" in claims:
         report["checks"].append(("c_hash", claims["c_hash"] == _half_hash(code), "c_hash matches the code."))
     return report

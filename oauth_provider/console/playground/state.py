@@ -36,7 +36,8 @@ def secret_open(sealed: str, ttl: int | None = PENDING_TTL_SECONDS) -> str:
 def pending_add(*, session, state: str, pending: dict, now: float) -> None:
     """Keep a new pending sign-in under its state, dropping expired ones and the oldest beyond MAX_PENDING."""
     store = {
-        key: value for key, value in session.get(SESSION_KEY, {}).items()
+        key: value
+        for key, value in session.get(SESSION_KEY, {}).items()
         if now - value.get("started_at", 0) < PENDING_TTL_SECONDS
     }
     for stale in sorted(store, key=lambda key: store[key]["started_at"])[: max(0, len(store) - MAX_PENDING + 1)]:

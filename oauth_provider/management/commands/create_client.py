@@ -23,9 +23,11 @@ class Command(BaseCommand):
         try:
             client, secret = client_create(
                 data=ClientSettings(
-                    name=options["name"], redirect_uris=options["redirect_uris"],
+                    name=options["name"],
+                    redirect_uris=options["redirect_uris"],
                     post_logout_redirect_uris=options["logout_uris"],
-                    allow_implicit_flow=options["implicit"], allow_hybrid_flow=options["hybrid"],
+                    allow_implicit_flow=options["implicit"],
+                    allow_hybrid_flow=options["hybrid"],
                 ),
                 public=options["public"],
             )

@@ -8,8 +8,10 @@ from oauth_provider.keys import signing_key_generate
 class Command(BaseCommand):
     """`python manage.py generate_signing_key`"""
 
-    help = ("Create the signing key unless one exists: KEYS_DIR/jwtRS256.key (mode 0600), or a database row "
-            "encrypted with KEY_ENCRYPTION_KEY (importing the keys of KEYS_DIR when there are any).")
+    help = (
+        "Create the signing key unless one exists: KEYS_DIR/jwtRS256.key (mode 0600), or a database row "
+        "encrypted with KEY_ENCRYPTION_KEY (importing the keys of KEYS_DIR when there are any)."
+    )
 
     def handle(self, *args, **options):
         where, created = signing_key_generate()

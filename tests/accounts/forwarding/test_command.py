@@ -43,7 +43,9 @@ def test_a_taken_port_is_a_one_line_error_without_traceback():
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, str(MANAGE), "run_mail_handler", "--host", "127.0.0.1", "--port", str(port)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode == 1
     assert result.stderr.strip() == (

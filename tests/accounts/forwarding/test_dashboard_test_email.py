@@ -30,9 +30,13 @@ class DomainRouter:
         return "250 OK"
 
 
-def test_test_email_reaches_the_owners_real_mailbox_through_the_handler(settings, signed_in, user, smtp_server, mail_handler):
+def test_test_email_reaches_the_owners_real_mailbox_through_the_handler(
+    settings, signed_in, user, smtp_server, mail_handler
+):
     router = Controller(
-        DomainRouter(handler_port=mail_handler.port, mailbox_port=smtp_server.port), hostname="127.0.0.1", port=free_port()
+        DomainRouter(handler_port=mail_handler.port, mailbox_port=smtp_server.port),
+        hostname="127.0.0.1",
+        port=free_port(),
     )
     router.start()
     settings.EMAIL_PORT = router.port  # the site's outbound mail and the handler's relay both go through the router

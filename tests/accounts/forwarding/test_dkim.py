@@ -27,5 +27,7 @@ def test_forwarded_mail_is_dkim_signed_for_the_alias_domain(settings, tmp_path, 
 
     raw = smtp_server.messages[0]["raw"]
     assert b"d=sl.local" in raw and b"s=s2026" in raw
-    assert dkim.verify(raw, dnsfunc=lambda name, timeout=5: txt_record if name == b"s2026._domainkey.sl.local." else None)
+    assert dkim.verify(
+        raw, dnsfunc=lambda name, timeout=5: txt_record if name == b"s2026._domainkey.sl.local." else None
+    )
     assert not dkim.verify(raw.replace(b"Hello", b"Hacked"), dnsfunc=lambda name, timeout=5: txt_record)

@@ -20,7 +20,9 @@ def _message(**headers) -> EmailMessage:
 
 def test_forwarded_mail_arrives_from_a_reverse_alias(mail_handler, smtp_server):
     alias = AliasFactory()
-    message = _message(From="Jane Doe <Jane@Example.org>", To=alias.email, Subject="Your order", Message_ID="<o1@example.org>")
+    message = _message(
+        From="Jane Doe <Jane@Example.org>", To=alias.email, Subject="Your order", Message_ID="<o1@example.org>"
+    )
 
     mail_handler.send(mail_from="bounces@example.org", to=[alias.email], message=message.as_bytes())
 
@@ -44,7 +46,11 @@ def test_forwarded_mail_arrives_from_a_reverse_alias(mail_handler, smtp_server):
 def test_same_sender_keeps_its_reverse_alias(mail_handler, smtp_server):
     alias = AliasFactory()
     for _ in range(2):
-        mail_handler.send(mail_from="a@example.org", to=[alias.email], message=_message(From="a@example.org", To=alias.email).as_bytes())
+        mail_handler.send(
+            mail_from="a@example.org",
+            to=[alias.email],
+            message=_message(From="a@example.org", To=alias.email).as_bytes(),
+        )
 
     assert ReverseAlias.objects.filter(alias=alias).count() == 1
     assert smtp_server.messages[0]["from"] == smtp_server.messages[1]["from"]
@@ -115,7 +121,9 @@ def test_odd_charsets_keep_the_senders_name_visible(mail_handler, smtp_server):
 def test_one_message_to_two_aliases_reaches_both_owners(mail_handler, smtp_server):
     first, second = AliasFactory(), AliasFactory()
 
-    mail_handler.send(mail_from="a@example.org", to=[first.email, second.email], message=_message(From="a@example.org").as_bytes())
+    mail_handler.send(
+        mail_from="a@example.org", to=[first.email, second.email], message=_message(From="a@example.org").as_bytes()
+    )
 
     assert sorted(m["to"][0] for m in smtp_server.messages) == sorted([first.user.email, second.user.email])
     owners = {m["to"][0]: getaddresses([str(m["message"]["From"])])[0][1] for m in smtp_server.messages}
@@ -126,7 +134,9 @@ def test_one_message_to_two_aliases_reaches_both_owners(mail_handler, smtp_serve
 def test_uppercase_recipient_reaches_the_alias(mail_handler, smtp_server):
     alias = AliasFactory()
 
-    mail_handler.send(mail_from="a@example.org", to=[alias.email.upper()], message=_message(From="a@example.org").as_bytes())
+    mail_handler.send(
+        mail_from="a@example.org", to=[alias.email.upper()], message=_message(From="a@example.org").as_bytes()
+    )
 
     assert smtp_server.messages[0]["to"] == [alias.user.email]
     assert AliasStats.objects.get(alias=alias).forwarded == 1

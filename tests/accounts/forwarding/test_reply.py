@@ -40,7 +40,7 @@ def _owner_reply(reverse: ReverseAlias) -> bytes:
         "From: Real Person <real.person@private.example>\r\n"
         "Sender: real.person@private.example\r\n"
         "Reply-To: Real Person <real.person@private.example>\r\n"
-        f"To: \"Jane Doe - jane@example.org\" <{reverse.email}>\r\n"
+        f'To: "Jane Doe - jane@example.org" <{reverse.email}>\r\n'
         "Cc: Real Person <real.person@private.example>\r\n"
         "Subject: Re: Hello\r\n"
         "Date: Sat, 28 Nov 2026 06:00:00 +0000\r\n"
@@ -85,7 +85,15 @@ def test_reply_headers_never_name_the_owner(mail_handler, smtp_server, alias):
     head = mail.as_bytes().split(b"\n\n", 1)[0].decode().lower()
     assert "private.example" not in head
     assert "203.0.113.7" not in head and "thunderbird" not in head
-    for name in ("Sender", "Reply-To", "Return-Path", "Received", "DKIM-Signature", "Autocrypt", "Disposition-Notification-To"):
+    for name in (
+        "Sender",
+        "Reply-To",
+        "Return-Path",
+        "Received",
+        "DKIM-Signature",
+        "Autocrypt",
+        "Disposition-Notification-To",
+    ):
         assert mail[name] is None, name
     assert mail["Cc"] is None
     assert mail["Message-ID"].endswith("@sl.local>")

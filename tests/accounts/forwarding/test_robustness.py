@@ -22,7 +22,9 @@ def _data_reply(mail_handler, alias, message: bytes, mail_from="a@example.org") 
 @pytest.mark.parametrize(
     "message",
     [
-        pytest.param(b"From: =?utf-8?q?Eve=0D=0ABcc:_x@evil.example?= <eve@example.org>\r\n\r\nhi\r\n", id="encoded-crlf-in-from"),
+        pytest.param(
+            b"From: =?utf-8?q?Eve=0D=0ABcc:_x@evil.example?= <eve@example.org>\r\n\r\nhi\r\n", id="encoded-crlf-in-from"
+        ),
         pytest.param(b"From: a@example.org\r\nFrom: ceo@bank.example\r\n\r\nhi\r\n", id="two-from-headers"),
         pytest.param(b"\x00\xff\xfe garbage\r\n\x01\x02\r\n\r\nbody\r\n", id="binary-garbage"),
         pytest.param(b"this line has no colon\r\nFrom: a@example.org\r\n\r\nhi\r\n", id="not-a-header"),
@@ -55,7 +57,7 @@ def test_broken_mime_body_is_forwarded_untouched(mail_handler, smtp_server):
     message = (
         b"From: a@example.org\r\n"
         b"MIME-Version: 1.0\r\n"
-        b"Content-Type: multipart/mixed; boundary=\"never-closed\"\r\n"
+        b'Content-Type: multipart/mixed; boundary="never-closed"\r\n'
         b"\r\n" + body
     )
 

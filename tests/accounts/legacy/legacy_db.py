@@ -64,12 +64,23 @@ class LegacyData:
 
 def _person(data: LegacyData, email: str, *, password: str | None = None, hashed: str | None = None, **values) -> dict:
     defaults = {
-        "salt": "unused", "name": email.split("@")[0].title(), "is_admin": False, "activated": True, "plan": "free",
-        "plan_expiration": None, "stripe_customer_id": None, "stripe_card_token": None, "stripe_subscription_id": None,
-        "profile_picture_id": None, "is_developer": False, "promo_codes": None,
+        "salt": "unused",
+        "name": email.split("@")[0].title(),
+        "is_admin": False,
+        "activated": True,
+        "plan": "free",
+        "plan_expiration": None,
+        "stripe_customer_id": None,
+        "stripe_card_token": None,
+        "stripe_subscription_id": None,
+        "profile_picture_id": None,
+        "is_developer": False,
+        "promo_codes": None,
     }
     defaults.update(values)
-    return data.add("users", email=email, password=bcrypt_hash(password or f"pw-{email}") if hashed is None else hashed, **defaults)
+    return data.add(
+        "users", email=email, password=bcrypt_hash(password or f"pw-{email}") if hashed is None else hashed, **defaults
+    )
 
 
 def build_data(*, sizes: dict = FULL, seed: int = 2019) -> LegacyData:
@@ -84,10 +95,25 @@ def build_data(*, sizes: dict = FULL, seed: int = 2019) -> LegacyData:
     not_image = data.add("file", path="avatars/not-an-image.png")
     data.files[not_image["path"]] = b"this is not a picture"
 
-    alice = _person(data, "Alice@Example.com", password=ALICE_PASSWORD, name="Alice Liddell", plan="yearly",
-                    profile_picture_id=avatar["id"], is_admin=True, is_developer=True, promo_codes="spring2019, FRIENDS",
-                    stripe_customer_id="cus_2019alice", stripe_subscription_id="sub_2019alice")
-    _person(data, "trial@example.com", plan="trial", plan_expiration=(datetime.now(UTC) + timedelta(days=9)).strftime("%Y-%m-%d %H:%M:%S.%f"))
+    alice = _person(
+        data,
+        "Alice@Example.com",
+        password=ALICE_PASSWORD,
+        name="Alice Liddell",
+        plan="yearly",
+        profile_picture_id=avatar["id"],
+        is_admin=True,
+        is_developer=True,
+        promo_codes="spring2019, FRIENDS",
+        stripe_customer_id="cus_2019alice",
+        stripe_subscription_id="sub_2019alice",
+    )
+    _person(
+        data,
+        "trial@example.com",
+        plan="trial",
+        plan_expiration=(datetime.now(UTC) + timedelta(days=9)).strftime("%Y-%m-%d %H:%M:%S.%f"),
+    )
     _person(data, "dup@example.com")
     _person(data, "DUP@example.com")
     _person(data, "unverified@example.com", activated=False)
@@ -100,24 +126,52 @@ def build_data(*, sizes: dict = FULL, seed: int = 2019) -> LegacyData:
     _person(data, "trial-no-end@example.com", plan="trial")
     while len(data.rows["users"]) < sizes["people"]:
         n = len(data.rows["users"]) + 1
-        _person(data, f"person{n}@example.org", plan=rnd.choice(["free", "free", "trial", "monthly", "yearly"]),
-                plan_expiration=_stamp(rnd.randint(-100, 900)) if rnd.random() < 0.5 else None,
-                activated=rnd.random() < 0.9, is_developer=rnd.random() < 0.1)
+        _person(
+            data,
+            f"person{n}@example.org",
+            plan=rnd.choice(["free", "free", "trial", "monthly", "yearly"]),
+            plan_expiration=_stamp(rnd.randint(-100, 900)) if rnd.random() < 0.5 else None,
+            activated=rnd.random() < 0.9,
+            is_developer=rnd.random() < 0.1,
+        )
     ids = [row["id"] for row in data.rows["users"]]
     dup_id = data.rows["users"][2]["id"]
 
-    app = data.add("client", oauth_client_id="app-2019", oauth_client_secret=APP_SECRET, name="App 2019",
-                   home_url="https://app2019.example", published=True, user_id=alice["id"], icon_id=icon["id"])
+    app = data.add(
+        "client",
+        oauth_client_id="app-2019",
+        oauth_client_secret=APP_SECRET,
+        name="App 2019",
+        home_url="https://app2019.example",
+        published=True,
+        user_id=alice["id"],
+        icon_id=icon["id"],
+    )
     data.add("redirect_uri", client_id=app["id"], uri=APP_REDIRECT)
     data.add("redirect_uri", client_id=app["id"], uri="http://localhost:8000/callback")
-    data.add("client", oauth_client_id="orphan-app", oauth_client_secret="orphan-secret-0123456789", name="Orphan",
-             home_url="javascript:alert(1)", published=False, user_id=dup_id, icon_id=None)
+    data.add(
+        "client",
+        oauth_client_id="orphan-app",
+        oauth_client_secret="orphan-secret-0123456789",
+        name="Orphan",
+        home_url="javascript:alert(1)",
+        published=False,
+        user_id=dup_id,
+        icon_id=None,
+    )
     data.add("redirect_uri", client_id=2, uri="https://orphan.example/cb#fragment")
     while len(data.rows["client"]) < sizes["clients"]:
         n = len(data.rows["client"]) + 1
-        client = data.add("client", oauth_client_id=f"client-{n:04d}", oauth_client_secret=f"secret-{n:04d}-{rnd.getrandbits(64):x}",
-                          name=f"App {n}", home_url=f"https://app{n}.example", published=rnd.random() < 0.5,
-                          user_id=rnd.choice(ids), icon_id=None)
+        client = data.add(
+            "client",
+            oauth_client_id=f"client-{n:04d}",
+            oauth_client_secret=f"secret-{n:04d}-{rnd.getrandbits(64):x}",
+            name=f"App {n}",
+            home_url=f"https://app{n}.example",
+            published=rnd.random() < 0.5,
+            user_id=rnd.choice(ids),
+            icon_id=None,
+        )
         for k in range(rnd.choice([1, 2])):
             data.add("redirect_uri", client_id=client["id"], uri=f"https://app{n}.example/cb{k}")
 
@@ -128,7 +182,12 @@ def build_data(*, sizes: dict = FULL, seed: int = 2019) -> LegacyData:
     data.add("gen_email", user_id=dup_id, email="held_for_dup@sl.local", enabled=True)
     while len(data.rows["gen_email"]) < sizes["aliases"]:
         n = len(data.rows["gen_email"]) + 1
-        data.add("gen_email", user_id=rnd.choice(ids), email=f"alias_{n}_{rnd.getrandbits(24):x}@sl.local", enabled=rnd.random() < 0.85)
+        data.add(
+            "gen_email",
+            user_id=rnd.choice(ids),
+            email=f"alias_{n}_{rnd.getrandbits(24):x}@sl.local",
+            enabled=rnd.random() < 0.85,
+        )
 
     data.add("client_user", user_id=alice["id"], client_id=app["id"], gen_email_id=1)
     data.add("client_user", user_id=2, client_id=app["id"], gen_email_id=None)
@@ -143,13 +202,22 @@ def build_data(*, sizes: dict = FULL, seed: int = 2019) -> LegacyData:
             continue
         pairs.add((user_id, client_id))
         own = aliases_of.get(user_id)
-        data.add("client_user", user_id=user_id, client_id=client_id,
-                 gen_email_id=rnd.choice(own) if own and rnd.random() < 0.7 else None)
+        data.add(
+            "client_user",
+            user_id=user_id,
+            client_id=client_id,
+            gen_email_id=rnd.choice(own) if own and rnd.random() < 0.7 else None,
+        )
 
     for n in range(1, sizes["partners"] + 1):
-        data.add("partner", email=f"partner{n}@example.net" if n > 1 else None, name=f"Partner {n}",
-                 website=f"https://partner{n}.example" if n % 3 else "not a url", additional_information="We make apps.",
-                 user_id=alice["id"] if n == 1 else (rnd.choice(ids) if n % 2 else None))
+        data.add(
+            "partner",
+            email=f"partner{n}@example.net" if n > 1 else None,
+            name=f"Partner {n}",
+            website=f"https://partner{n}.example" if n % 3 else "not a url",
+            additional_information="We make apps.",
+            user_id=alice["id"] if n == 1 else (rnd.choice(ids) if n % 2 else None),
+        )
     return data
 
 
@@ -178,7 +246,9 @@ def write(data: LegacyData, connection, *, placeholder: str, ddl: str) -> None:
         columns = list(rows[0])
         names = ", ".join(f'"{column}"' for column in columns)
         marks = ", ".join([placeholder] * len(columns))
-        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', [tuple(row[c] for c in columns) for row in rows])
+        cursor.executemany(
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks})', [tuple(row[c] for c in columns) for row in rows]
+        )
     connection.commit()
 
 

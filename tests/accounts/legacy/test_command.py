@@ -37,12 +37,18 @@ def test_dry_run_says_so_and_writes_nothing(small_sqlite_path):
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("url, message", [
-    ("mysql://root@localhost/simplelogin", "Give the 2019 database as a sqlite:////path/to/db.sqlite or postgres://"),
-    ("not a url", "Give the 2019 database as"),
-    ("sqlite:////nonexistent/2019.sqlite", "No SQLite database at /nonexistent/2019.sqlite."),
-    ("postgres://postgres@127.0.0.1:1/nothing", "Cannot connect to PostgreSQL database nothing"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        (
+            "mysql://root@localhost/simplelogin",
+            "Give the 2019 database as a sqlite:////path/to/db.sqlite or postgres://",
+        ),
+        ("not a url", "Give the 2019 database as"),
+        ("sqlite:////nonexistent/2019.sqlite", "No SQLite database at /nonexistent/2019.sqlite."),
+        ("postgres://postgres@127.0.0.1:1/nothing", "Cannot connect to PostgreSQL database nothing"),
+    ],
+)
 def test_a_source_that_cannot_be_read_is_a_clear_error(url, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         run(url)

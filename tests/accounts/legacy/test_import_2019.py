@@ -35,19 +35,28 @@ def _dt(value: str) -> datetime:
 
 # --- the report --------------------------------------------------------------------------------------------
 
+
 def test_the_report_counts_every_table_and_names_the_refused_rows(imported_once, legacy_data):
     tables = imported_once.report.tables
     assert list(tables) == ["users", "client", "gen_email", "client_user", "partner"]
     users = tables["users"]
-    assert (users.rows, users.created, users.updated) == (len(legacy_data.rows["users"]), len(legacy_data.rows["users"]) - 3, 0)
+    assert (users.rows, users.created, users.updated) == (
+        len(legacy_data.rows["users"]),
+        len(legacy_data.rows["users"]) - 3,
+        0,
+    )
     [(duplicates, two), (invalid, one)] = users.refused.most_common()
-    assert "differ only in letter case" in duplicates and invalid == "not a valid email address" and (two, one) == (2, 1)
+    assert (
+        "differ only in letter case" in duplicates and invalid == "not a valid email address" and (two, one) == (2, 1)
+    )
     assert users.examples[("refused", duplicates)] == ["users#3", "users#4"]
     assert tables["client"].created == len(legacy_data.rows["client"])
     aliases = tables["gen_email"]
     assert aliases.created == len(legacy_data.rows["gen_email"]) - sum(aliases.refused.values())
     assert set(aliases.refused.values()) and all(aliases.examples[("refused", reason)] for reason in aliases.refused)
-    assert tables["client_user"].refused == {"its person was not imported": tables["client_user"].rows - tables["client_user"].created}
+    assert tables["client_user"].refused == {
+        "its person was not imported": tables["client_user"].rows - tables["client_user"].created
+    }
     assert tables["partner"].created == len(legacy_data.rows["partner"])
     assert User.objects.count() == users.created
     assert Alias.objects.count() == aliases.created
@@ -60,7 +69,8 @@ def test_every_consent_keeps_the_subject_and_the_address_the_app_knows(legacy_da
     aliases = {row["id"]: row["email"].lower() for row in legacy_data.rows["gen_email"]}
     expected = {
         (emails[row["user_id"]], client_ids[row["client_id"]], str(row["id"]), aliases.get(row["gen_email_id"]))
-        for row in legacy_data.rows["client_user"] if emails[row["user_id"]] not in ("dup@example.com", "not an email")
+        for row in legacy_data.rows["client_user"]
+        if emails[row["user_id"]] not in ("dup@example.com", "not an email")
     }
     found = set(Authorization.objects.values_list("user__email", "client__client_id", "sub", "alias__email"))
     assert found == expected
@@ -68,10 +78,13 @@ def test_every_consent_keeps_the_subject_and_the_address_the_app_knows(legacy_da
 
 # --- people ------------------------------------------------------------------------------------------------
 
+
 def test_a_2019_person_logs_in_with_the_old_password_which_is_then_upgraded(client, production_hashers):
     alice = User.objects.get(email="alice@example.com")
     assert identify_hasher(alice.password).algorithm == "bcrypt"
-    assert client.post("/accounts/login/", {"login": "alice@example.com", "password": "wrong-password"}).status_code == 200
+    assert (
+        client.post("/accounts/login/", {"login": "alice@example.com", "password": "wrong-password"}).status_code == 200
+    )
 
     response = client.post("/accounts/login/", {"login": "Alice@Example.com", "password": ALICE_PASSWORD})
 
@@ -89,7 +102,9 @@ def test_a_2019_password_longer_than_72_bytes_still_logs_in(client, production_h
 
 
 def test_a_person_who_never_activated_in_2019_verifies_their_email_first(client, production_hashers, smtp_server):
-    response = client.post("/accounts/login/", {"login": "unverified@example.com", "password": "pw-unverified@example.com"})
+    response = client.post(
+        "/accounts/login/", {"login": "unverified@example.com", "password": "pw-unverified@example.com"}
+    )
     assert response["Location"] == "/accounts/confirm-email/"
     assert [message["to"] for message in smtp_server.messages] == [["unverified@example.com"]]
     assert not EmailAddress.objects.get(email="unverified@example.com").verified
@@ -121,7 +136,8 @@ def test_imported_people_get_no_new_alias_and_the_import_sends_no_mail(imported_
     assert imported_once.mail_sent == []
     emails = {row["id"]: row["email"].lower() for row in legacy_data.rows["users"]}
     expected = {
-        (emails[row["user_id"]], row["email"].lower(), row["enabled"]) for row in legacy_data.rows["gen_email"]
+        (emails[row["user_id"]], row["email"].lower(), row["enabled"])
+        for row in legacy_data.rows["gen_email"]
         if row["email"] != "Brave_Lion@sl.local" and emails[row["user_id"]] not in ("dup@example.com", "not an email")
     }
     assert set(Alias.objects.values_list("user__email", "email", "enabled")) == expected
@@ -136,9 +152,16 @@ def test_cases_2019_could_not_tell_apart_are_refused_not_merged():
 
 # --- client apps -------------------------------------------------------------------------------------------
 
+
 def _authorize(http, client_id: str, redirect_uri: str = APP_REDIRECT, path: str = "/oauth/authorize", **extra):
-    query = {"client_id": client_id, "redirect_uri": redirect_uri, "response_type": "code",
-             "scope": "openid email profile", "state": "s2019", **extra}
+    query = {
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": "openid email profile",
+        "state": "s2019",
+        **extra,
+    }
     return http.get(f"{path}?{urlencode(query)}")
 
 
@@ -151,10 +174,16 @@ def test_a_2019_app_signs_its_user_in_with_its_old_id_and_secret_and_gets_the_sa
     assert response.status_code == 302 and response["Location"].startswith(f"{APP_REDIRECT}?")
     params = {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
     assert params["state"] == "s2019"
-    token = client.post("/oauth/token", {
-        "grant_type": "authorization_code", "code": params["code"], "redirect_uri": APP_REDIRECT,
-        "client_id": "app-2019", "client_secret": APP_SECRET,
-    })
+    token = client.post(
+        "/oauth/token",
+        {
+            "grant_type": "authorization_code",
+            "code": params["code"],
+            "redirect_uri": APP_REDIRECT,
+            "client_id": "app-2019",
+            "client_secret": APP_SECRET,
+        },
+    )
     assert token.status_code == 200, token.content
     body = token.json()
     assert body["user"]["id"] == body["user"]["sub"] == "1"  # str(client_user.id) of 2019
@@ -175,24 +204,39 @@ def test_an_app_that_got_the_real_email_keeps_getting_it_with_http_basic(client,
     import base64
 
     basic = base64.b64encode(f"app-2019:{APP_SECRET}".encode()).decode()
-    body = client.post("/oauth/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": APP_REDIRECT},
-                       HTTP_AUTHORIZATION=f"Basic {basic}").json()
+    body = client.post(
+        "/oauth/token",
+        {"grant_type": "authorization_code", "code": code, "redirect_uri": APP_REDIRECT},
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+    ).json()
     assert body["user"]["id"] == "2" and body["user"]["email"] == "trial@example.com"
     wrong = base64.b64encode(b"app-2019:not-the-secret").decode()
-    refused = client.post("/oauth/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": APP_REDIRECT},
-                          HTTP_AUTHORIZATION=f"Basic {wrong}")
+    refused = client.post(
+        "/oauth/token",
+        {"grant_type": "authorization_code", "code": code, "redirect_uri": APP_REDIRECT},
+        HTTP_AUTHORIZATION=f"Basic {wrong}",
+    )
     assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
 
 
 def test_clients_keep_their_settings_and_lose_only_what_our_rules_refuse(imported_once):
     app = Client.objects.get(client_id="app-2019")
     assert app.redirect_uris == APP_REDIRECT  # http://localhost:8000/callback is refused (RFC 8252 8.3) and reported
-    assert (app.name, app.home_url, app.published, app.user.email) == ("App 2019", "https://app2019.example", True, "alice@example.com")
+    assert (app.name, app.home_url, app.published, app.user.email) == (
+        "App 2019",
+        "https://app2019.example",
+        True,
+        "alice@example.com",
+    )
     assert app.accepts_query_access_token and app.client_type == Client.CLIENT_CONFIDENTIAL
     assert app.client_secret.startswith("sha256_client_secret$") and APP_SECRET not in app.client_secret
     assert app.icon and app.icon.storage.exists(app.icon.name)
     orphan = Client.objects.get(client_id="orphan-app")
-    assert (orphan.user, orphan.home_url, orphan.redirect_uris) == (None, "", "")  # javascript: URL and fragment refused
+    assert (orphan.user, orphan.home_url, orphan.redirect_uris) == (
+        None,
+        "",
+        "",
+    )  # javascript: URL and fragment refused
     notes = imported_once.report.tables["client"].notes
     assert any("redirect URI refused" in note and "127.0.0.1" in note for note in notes)
 
@@ -204,6 +248,7 @@ def test_a_refused_redirect_uri_is_not_accepted_at_authorize(client):
 
 
 # --- aliases -------------------------------------------------------------------------------------------------
+
 
 def _message(to: str) -> bytes:
     message = EmailMessage()
@@ -218,7 +263,9 @@ def test_imported_aliases_forward_to_the_2019_mailbox_and_keep_their_enabled_fla
     assert arrived["to"] == ["alice@example.com"] and arrived["message"]["Subject"] == "Your order"
 
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
-        mail_handler.send(mail_from="shop@example.org", to=["sleepy_owl@sl.local"], message=_message("sleepy_owl@sl.local"))
+        mail_handler.send(
+            mail_from="shop@example.org", to=["sleepy_owl@sl.local"], message=_message("sleepy_owl@sl.local")
+        )
     assert refused.value.recipients["sleepy_owl@sl.local"][0] == 550
     assert len(smtp_server.messages) == 1
 
@@ -243,6 +290,7 @@ def test_aliases_on_another_domain_are_kept_and_reported(imported_once):
 
 # --- partner programme and re-runs ---------------------------------------------------------------------------
 
+
 def test_partner_applications_are_carried_over():
     first = PartnerApplication.objects.get(name="Partner 1")
     assert first.email == "alice@example.com" and first.user.email == "alice@example.com"
@@ -251,11 +299,20 @@ def test_partner_applications_are_carried_over():
 
 
 def test_a_second_import_changes_nothing_and_says_so(run_import, legacy_sqlite, imported_once):
-    before = [model.objects.count() for model in (User, Alias, DeletedAlias, Client, Authorization, Membership, PartnerApplication)]
+    before = [
+        model.objects.count()
+        for model in (User, Alias, DeletedAlias, Client, Authorization, Membership, PartnerApplication)
+    ]
     report = run_import(legacy_sqlite)
     assert report.changed == 0
-    assert report.tables["users"].skipped["unchanged since the last import"] == imported_once.report.tables["users"].created
-    after = [model.objects.count() for model in (User, Alias, DeletedAlias, Client, Authorization, Membership, PartnerApplication)]
+    assert (
+        report.tables["users"].skipped["unchanged since the last import"]
+        == imported_once.report.tables["users"].created
+    )
+    after = [
+        model.objects.count()
+        for model in (User, Alias, DeletedAlias, Client, Authorization, Membership, PartnerApplication)
+    ]
     assert after == before
     from accounts.legacy.report import report_render
 

@@ -27,8 +27,12 @@ def postgres_2019(small_data):
 
     config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
     name = f"{config['NAME']}_legacy_{os.getpid()}"
-    params = {"user": config["USER"] or None, "password": config["PASSWORD"] or None,
-              "host": config["HOST"] or None, "port": config["PORT"] or None}
+    params = {
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+    }
     admin = psycopg2.connect(dbname="postgres", **params)
     admin.autocommit = True
     with admin.cursor() as cursor:
@@ -44,7 +48,9 @@ def postgres_2019(small_data):
     admin.close()
 
 
-def test_a_postgresql_2019_database_imports_to_the_same_state_as_sqlite(run_import, postgres_2019, client, production_hashers):
+def test_a_postgresql_2019_database_imports_to_the_same_state_as_sqlite(
+    run_import, postgres_2019, client, production_hashers
+):
     assert connection.vendor == "postgresql"
     with transaction.atomic():
         run_import()

@@ -22,17 +22,31 @@ def state() -> dict:
     """Everything the import writes, as comparable sets."""
     return {
         "users": {
-            (email, name, "!" if password.startswith("!") else password, developer, staff, created)  # "!" + random: unusable
-            for email, name, password, developer, staff, created
-            in User.objects.values_list("email", "name", "password", "is_developer", "is_staff", "created_at")
+            (
+                email,
+                name,
+                "!" if password.startswith("!") else password,
+                developer,
+                staff,
+                created,
+            )  # "!" + random: unusable
+            for email, name, password, developer, staff, created in User.objects.values_list(
+                "email", "name", "password", "is_developer", "is_staff", "created_at"
+            )
         },
         "emails": set(EmailAddress.objects.values_list("email", "verified", "primary")),
         "memberships": set(Membership.objects.values_list("user__email", "plan", "expires_at", "stripe_customer_id")),
         "promos": set(PromoRedemption.objects.values_list("user__email", "code")),
         "aliases": set(Alias.objects.values_list("user__email", "email", "enabled", "created_at")),
         "tombstones": set(DeletedAlias.objects.values_list("email", flat=True)),
-        "clients": set(Client.objects.values_list("client_id", "name", "redirect_uris", "user__email", "published", "home_url")),
-        "consents": set(Authorization.objects.values_list("user__email", "client__client_id", "sub", "alias__email", "name", "scope")),
+        "clients": set(
+            Client.objects.values_list("client_id", "name", "redirect_uris", "user__email", "published", "home_url")
+        ),
+        "consents": set(
+            Authorization.objects.values_list(
+                "user__email", "client__client_id", "sub", "alias__email", "name", "scope"
+            )
+        ),
         "partners": set(PartnerApplication.objects.values_list("email", "name", "website", "user__email")),
         "ledger": set(LegacyRecord.objects.values_list("table", "legacy_id", "pending")),
     }
@@ -72,7 +86,9 @@ def test_an_interrupted_import_runs_again_to_the_same_end_state(run_import, monk
         return real(**kwargs)
 
     monkeypatch.setattr(account_services, "alias_import", crash_on_the_twelfth)
-    with pytest.raises(LegacyImportError, match=r"stopped at gen_email#\d+ \(RuntimeError: disk full\).*run the command again"):
+    with pytest.raises(
+        LegacyImportError, match=r"stopped at gen_email#\d+ \(RuntimeError: disk full\).*run the command again"
+    ):
         run_import(batch_size=5)
     saved = Alias.objects.count()
     assert 0 < saved < 12  # the batches before the crash are saved, the one it hit is rolled back whole
@@ -86,7 +102,9 @@ def test_an_interrupted_import_runs_again_to_the_same_end_state(run_import, monk
     assert run_import().changed == 0
 
 
-def test_what_changed_in_2019_since_the_last_import_is_brought_over_and_nothing_else(run_import, small_copy, client, production_hashers):
+def test_what_changed_in_2019_since_the_last_import_is_brought_over_and_nothing_else(
+    run_import, small_copy, client, production_hashers
+):
     run_import(small_copy)
     alice = User.objects.get(email="alice@example.com")
     account_services.user_update_name(user=alice, name="Alice Here")  # changed here, not in 2019: kept
@@ -94,16 +112,26 @@ def test_what_changed_in_2019_since_the_last_import_is_brought_over_and_nothing_
     change_2019(small_copy, "UPDATE users SET name = 'Trial Renamed' WHERE id = 2")
     change_2019(small_copy, "UPDATE gen_email SET enabled = 0 WHERE id = 1")
     change_2019(small_copy, "UPDATE client SET oauth_client_secret = 'rotated-in-2019-secret' WHERE id = 1")
-    change_2019(small_copy, "INSERT INTO redirect_uri (id, created_at, client_id, uri) VALUES (9999, '2019-12-01 10:00:00', 1, 'https://app2019.example/second')")
+    change_2019(
+        small_copy,
+        "INSERT INTO redirect_uri (id, created_at, client_id, uri) VALUES (9999, '2019-12-01 10:00:00', 1, 'https://app2019.example/second')",
+    )
 
     report = run_import(small_copy)
 
     assert {name: (table.created, table.updated) for name, table in report.tables.items()} == {
-        "users": (0, 2), "client": (0, 1), "gen_email": (0, 1), "client_user": (0, 1), "partner": (0, 0),
+        "users": (0, 2),
+        "client": (0, 1),
+        "gen_email": (0, 1),
+        "client_user": (0, 1),
+        "partner": (0, 0),
     }
     alice.refresh_from_db()
     assert alice.name == "Alice Here"
-    assert client.post("/accounts/login/", {"login": "alice@example.com", "password": "alice-new-password"})["Location"] == "/dashboard/"
+    assert (
+        client.post("/accounts/login/", {"login": "alice@example.com", "password": "alice-new-password"})["Location"]
+        == "/dashboard/"
+    )
     assert User.objects.get(email="trial@example.com").name == "Trial Renamed"
     assert Authorization.objects.get(sub="2").name == "Trial Renamed"  # 2019 showed apps the current name
     assert not Alias.objects.get(email="brave_lion@sl.local").enabled
@@ -144,9 +172,13 @@ def test_a_held_address_goes_to_its_owner_once_the_2019_duplicate_is_resolved(ru
     owned = [row for row in small_data.rows["client"] if row["user_id"] == 3]
     consents = [row for row in small_data.rows["client_user"] if row["user_id"] == 3]
     assert (report.tables["users"].created, report.tables["client"].updated, report.tables["client_user"].created) == (
-        1, len(owned), len(consents)
+        1,
+        len(owned),
+        len(consents),
     )
-    assert report.tables["gen_email"].created == len([row for row in small_data.rows["gen_email"] if row["user_id"] == 3])
+    assert report.tables["gen_email"].created == len(
+        [row for row in small_data.rows["gen_email"] if row["user_id"] == 3]
+    )
 
 
 def test_someone_who_signed_up_here_first_is_not_merged_with_the_2019_account(run_import):

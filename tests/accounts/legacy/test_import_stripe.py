@@ -17,8 +17,16 @@ DAY = 86400
 @pytest.fixture
 def stripe_2019(fake_stripe):  # noqa: F811
     """Stripe holds alice's 2019 customer and her yearly subscription, cancelled a day ago."""
-    fake_stripe.put(fixture("customer", id="cus_2019alice", email="alice@example.com", discount=None, metadata={},
-                            created=fake_stripe.now - 400 * DAY))
+    fake_stripe.put(
+        fixture(
+            "customer",
+            id="cus_2019alice",
+            email="alice@example.com",
+            discount=None,
+            metadata={},
+            created=fake_stripe.now - 400 * DAY,
+        )
+    )
     sub = fake_stripe.subscription_start(customer="cus_2019alice", price=PRICE_YEARLY, period_end=fake_stripe.now - DAY)
     del fake_stripe.objects[sub["id"]]
     sub["id"] = sub["items"]["data"][0]["subscription"] = "sub_2019alice"
@@ -41,7 +49,10 @@ def test_the_plan_follows_what_stripe_says_now(run_import, stripe_2019):
 def test_when_stripe_fails_the_2019_plan_is_kept_and_read_again_next_run(run_import, stripe_2019):
     stripe_2019.fail("GET", "/v1/customers")
     first = run_import()
-    assert first.tables["users"].notes["Stripe could not be read: plan and Stripe ids kept as in 2019, retried next run"] == 1
+    assert (
+        first.tables["users"].notes["Stripe could not be read: plan and Stripe ids kept as in 2019, retried next run"]
+        == 1
+    )
     alice = User.objects.get(email="alice@example.com")
     assert user_is_premium(user=alice) and Membership.objects.get(user=alice).expires_at is None
 

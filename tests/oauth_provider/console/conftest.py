@@ -45,8 +45,13 @@ def basic_auth(client_id: str, secret: str = CLIENT_SECRET) -> str:
 
 def get_code(http, app, scope="openid email profile") -> str:
     """Run /oauth2/authorize for an already-authorized app; returns the code."""
-    query = {"client_id": app.client_id, "redirect_uri": app.redirect_uris.split()[0], "response_type": "code",
-             "scope": scope, "state": "s"}
+    query = {
+        "client_id": app.client_id,
+        "redirect_uri": app.redirect_uris.split()[0],
+        "response_type": "code",
+        "scope": scope,
+        "state": "s",
+    }
     response = http.get(f"/oauth2/authorize?{urlencode(query)}")
     assert response.status_code == 302, response.content[:400]
     return parse_qs(urlsplit(response["Location"]).query)["code"][0]

@@ -37,12 +37,19 @@ def test_publish_and_unpublish_actions(admin_client):
 
 def test_authorizations_search_and_delete_revokes_tokens(admin_client):
     authorization = AuthorizationFactory(user=UserFactory(email="who@example.com"))
-    AccessToken.objects.create(user=authorization.user, application=authorization.client, token="tok",
-                               expires="2099-01-01T00:00Z", scope="openid")
+    AccessToken.objects.create(
+        user=authorization.user,
+        application=authorization.client,
+        token="tok",
+        expires="2099-01-01T00:00Z",
+        scope="openid",
+    )
     response = admin_client.get("/admin/oauth_provider/authorization/", {"q": "who@"})
     assert response.status_code == 200 and b"who@example.com" in response.content
-    admin_client.post("/admin/oauth_provider/authorization/", {
-        "action": "delete_selected", "_selected_action": [authorization.pk], "post": "yes"})
+    admin_client.post(
+        "/admin/oauth_provider/authorization/",
+        {"action": "delete_selected", "_selected_action": [authorization.pk], "post": "yes"},
+    )
     assert not Authorization.objects.exists() and not AccessToken.objects.exists()
 
 
@@ -52,8 +59,11 @@ def test_approving_an_application_makes_a_developer(admin_client):
     stranger = PartnerApplication.objects.create(email="nobody@example.com", name="Nobody")
     response = admin_client.get("/admin/accounts/partnerapplication/", {"q": "applicant"})
     assert response.status_code == 200 and b"Applicant" in response.content and b"Nobody" not in response.content
-    response = admin_client.post("/admin/accounts/partnerapplication/", {
-        "action": "approve", "_selected_action": [application.pk, stranger.pk]}, follow=True)
+    response = admin_client.post(
+        "/admin/accounts/partnerapplication/",
+        {"action": "approve", "_selected_action": [application.pk, stranger.pk]},
+        follow=True,
+    )
     assert User.objects.get(pk=person.pk).is_developer
     application.refresh_from_db()
     assert application.approved_at is not None and application.user == person
@@ -71,15 +81,17 @@ def test_deleting_a_client_in_the_admin_revokes_everything_it_holds(admin_client
     authorization = AuthorizationFactory()
     app = authorization.client
     # DOT's token admins forbid deleting token rows one by one; that must not block deleting the client.
-    AccessToken.objects.create(user=authorization.user, application=app, token="tok",
-                               expires="2099-01-01T00:00Z", scope="openid")
+    AccessToken.objects.create(
+        user=authorization.user, application=app, token="tok", expires="2099-01-01T00:00Z", scope="openid"
+    )
     if how == "delete_view":
         confirm = admin_client.get(f"/admin/oauth_provider/client/{app.pk}/delete/")
         assert confirm.status_code == 200
         response = admin_client.post(f"/admin/oauth_provider/client/{app.pk}/delete/", {"post": "yes"})
     else:
-        response = admin_client.post("/admin/oauth_provider/client/", {
-            "action": "delete_selected", "_selected_action": [app.pk], "post": "yes"})
+        response = admin_client.post(
+            "/admin/oauth_provider/client/", {"action": "delete_selected", "_selected_action": [app.pk], "post": "yes"}
+        )
     assert response.status_code == 302
     assert not Client.objects.filter(pk=app.pk).exists()
     assert not Authorization.objects.exists() and not AccessToken.objects.exists()

@@ -24,8 +24,9 @@ def alias(user):
 
 @pytest.fixture
 def authorization(user, app, alias):
-    return AuthorizationFactory(user=user, client=app, alias=alias, name="Robin", share_avatar=True,
-                                last_used_at=timezone.now())
+    return AuthorizationFactory(
+        user=user, client=app, alias=alias, name="Robin", share_avatar=True, last_used_at=timezone.now()
+    )
 
 
 def change(http, app, value):
@@ -58,10 +59,13 @@ def test_changing_the_alias_changes_userinfo(signed_in, user, app, authorization
     assert userinfo(signed_in, tokens["access_token"]).json()["email"] == user.email
 
 
-@pytest.mark.parametrize(("kind", "message"), [
-    ("someone else's", b"Select a valid choice."),
-    ("disabled", b"Forwarding is off for that alias; turn it on or choose another address."),
-])
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("someone else's", b"Select a valid choice."),
+        ("disabled", b"Forwarding is off for that alias; turn it on or choose another address."),
+    ],
+)
 def test_only_own_enabled_aliases_can_be_chosen(signed_in, user, app, authorization, alias, kind, message):
     other = AliasFactory() if kind == "someone else's" else AliasFactory(user=user, enabled=False)
     response = change(signed_in, app, str(other.pk))
@@ -84,11 +88,21 @@ def test_revoke_invalidates_tokens_and_brings_consent_back(signed_in, user, app,
     assert response.status_code == 302
     assert not Authorization.objects.filter(pk=authorization.pk).exists()
     assert userinfo(signed_in, tokens["access_token"]).status_code == 401
-    refresh = signed_in.post("/oauth2/token", {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
-                             HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    refresh = signed_in.post(
+        "/oauth2/token",
+        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        HTTP_AUTHORIZATION=basic_auth(app.client_id),
+    )
     assert refresh.status_code == 400 and refresh.json()["error"] == "invalid_grant"
-    query = urlencode({"client_id": app.client_id, "redirect_uri": "https://app.example/callback",
-                       "response_type": "code", "scope": "openid email", "state": "s"})
+    query = urlencode(
+        {
+            "client_id": app.client_id,
+            "redirect_uri": "https://app.example/callback",
+            "response_type": "code",
+            "scope": "openid email",
+            "state": "s",
+        }
+    )
     consent = signed_in.get(f"/oauth2/authorize?{query}")
     assert consent.status_code == 200 and b"Photo Book" in consent.content
 

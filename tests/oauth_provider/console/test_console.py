@@ -13,8 +13,11 @@ from tests.factories import AuthorizationFactory, ClientFactory, UserFactory
 from tests.oauth_provider.console.conftest import issue_tokens, userinfo
 
 NEW = {
-    "name": "Notes", "home_url": "https://notes.example", "client_type": "confidential",
-    "allow_code_flow": "on", "redirect_uris": "https://notes.example/cb\nhttp://127.0.0.1:8000/cb",
+    "name": "Notes",
+    "home_url": "https://notes.example",
+    "client_type": "confidential",
+    "allow_code_flow": "on",
+    "redirect_uris": "https://notes.example/cb\nhttp://127.0.0.1:8000/cb",
     "post_logout_redirect_uris": "",
 }
 
@@ -61,13 +64,16 @@ def test_register_public_client_has_no_secret(dev, developer):
     assert client.client_type == Client.CLIENT_PUBLIC and client.allow_implicit_flow
 
 
-@pytest.mark.parametrize(("uri", "message"), [
-    ("http://notes.example/cb", "Use https, or http://127.0.0.1"),
-    ("https://notes.example/cb#frag", "cannot contain a fragment"),
-    ("https://*.notes.example/cb", "Wildcards are not allowed"),
-    ("https://user:pw@notes.example/cb", "cannot contain credentials"),
-    ("/relative/cb", "must be an absolute URL"),
-])
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("http://notes.example/cb", "Use https, or http://127.0.0.1"),
+        ("https://notes.example/cb#frag", "cannot contain a fragment"),
+        ("https://*.notes.example/cb", "Wildcards are not allowed"),
+        ("https://user:pw@notes.example/cb", "cannot contain credentials"),
+        ("/relative/cb", "must be an absolute URL"),
+    ],
+)
 def test_bad_redirect_uri_is_explained_next_to_the_field(dev, developer, uri, message):
     response = dev.post("/developer/clients/new", {**NEW, "redirect_uris": f"https://ok.example/cb\n{uri}"})
     assert response.status_code == 400
@@ -99,17 +105,29 @@ def test_icon_is_reencoded_and_bad_icon_explained(dev, developer):
 
 
 def test_update_settings_adds_and_removes_redirect_uris_and_publishes(dev, owned):
-    response = dev.post(f"/developer/clients/{owned.client_id}/settings", {
-        "name": "Renamed", "home_url": "https://renamed.example", "allow_code_flow": "on", "allow_hybrid_flow": "on",
-        "redirect_uris": "https://renamed.example/one\nhttps://renamed.example/two", "published": "on",
-    })
+    response = dev.post(
+        f"/developer/clients/{owned.client_id}/settings",
+        {
+            "name": "Renamed",
+            "home_url": "https://renamed.example",
+            "allow_code_flow": "on",
+            "allow_hybrid_flow": "on",
+            "redirect_uris": "https://renamed.example/one\nhttps://renamed.example/two",
+            "published": "on",
+        },
+    )
     assert response.status_code == 302
     owned.refresh_from_db()
     assert owned.name == "Renamed" and owned.published and owned.allow_hybrid_flow
     assert owned.redirect_uris.split() == ["https://renamed.example/one", "https://renamed.example/two"]
-    response = dev.post(f"/developer/clients/{owned.client_id}/settings", {
-        "name": "Renamed", "allow_code_flow": "on", "redirect_uris": "http://renamed.example/one",
-    })
+    response = dev.post(
+        f"/developer/clients/{owned.client_id}/settings",
+        {
+            "name": "Renamed",
+            "allow_code_flow": "on",
+            "redirect_uris": "http://renamed.example/one",
+        },
+    )
     assert response.status_code == 400 and b"Use https" in response.content
     owned.refresh_from_db()
     assert owned.redirect_uris.split() == ["https://renamed.example/one", "https://renamed.example/two"]
@@ -121,8 +139,13 @@ def test_client_page_shows_ids_discovery_and_numbers(dev, owned):
     person = AuthorizationFactory(client=owned).user
     now = timezone.now()
     for created in (now - timedelta(days=1), now - timedelta(days=40)):
-        token = AccessToken.objects.create(user=person, application=owned, token=f"t{created.timestamp()}",
-                                           expires=now + timedelta(hours=1), scope="openid")
+        token = AccessToken.objects.create(
+            user=person,
+            application=owned,
+            token=f"t{created.timestamp()}",
+            expires=now + timedelta(hours=1),
+            scope="openid",
+        )
         AccessToken.objects.filter(pk=token.pk).update(created=created)
     response = dev.get(f"/developer/clients/{owned.client_id}/")
     html = response.content.decode()
@@ -163,8 +186,18 @@ CONSOLE_URLS = [
 def test_someone_elses_client_answers_404(dev, method, url):
     other = ClientFactory(user=UserFactory(is_developer=True), name="Not yours")
     before = Client.objects.values().get(pk=other.pk)
-    data = {"name": "Stolen", "allow_code_flow": "on", "redirect_uris": "https://evil.example/cb",
-            "response_type": "code", "scopes": ["openid"], "pkce": "on"} if method == "post" else None
+    data = (
+        {
+            "name": "Stolen",
+            "allow_code_flow": "on",
+            "redirect_uris": "https://evil.example/cb",
+            "response_type": "code",
+            "scopes": ["openid"],
+            "pkce": "on",
+        }
+        if method == "post"
+        else None
+    )
     response = getattr(dev, method)(url.format(other.client_id), data)
     assert response.status_code == 404
     assert b"Not yours" not in response.content
@@ -196,8 +229,13 @@ def _delete_queries(count):
     client = ClientFactory()
     for n in range(count):
         authorization = AuthorizationFactory(client=client)
-        AccessToken.objects.create(user=authorization.user, application=client, token=f"t{count}-{n}", scope="openid",
-                                   expires=timezone.now() + timedelta(hours=1))
+        AccessToken.objects.create(
+            user=authorization.user,
+            application=client,
+            token=f"t{count}-{n}",
+            scope="openid",
+            expires=timezone.now() + timedelta(hours=1),
+        )
     with CaptureQueriesContext(connection) as queries:
         client_delete(client=client)
     assert not AccessToken.objects.filter(application_id=client.pk).exists()
@@ -210,10 +248,17 @@ def test_deleting_a_client_costs_the_same_queries_for_1_or_20_people():
 
 
 def test_privacy_policy_and_terms_are_editable_and_shown_on_consent(dev, owned, user, client):
-    response = dev.post(f"/developer/clients/{owned.client_id}/settings", {
-        "name": owned.name, "allow_code_flow": "on", "redirect_uris": owned.redirect_uris,
-        "home_url": "https://app.example", "policy_uri": "https://app.example/privacy", "tos_uri": "app.example/terms",
-    })
+    response = dev.post(
+        f"/developer/clients/{owned.client_id}/settings",
+        {
+            "name": owned.name,
+            "allow_code_flow": "on",
+            "redirect_uris": owned.redirect_uris,
+            "home_url": "https://app.example",
+            "policy_uri": "https://app.example/privacy",
+            "tos_uri": "app.example/terms",
+        },
+    )
     assert response.status_code == 302
     owned.refresh_from_db()
     assert (owned.policy_uri, owned.tos_uri) == ("https://app.example/privacy", "https://app.example/terms")
@@ -224,17 +269,25 @@ def test_privacy_policy_and_terms_are_editable_and_shown_on_consent(dev, owned, 
         f"/oauth2/authorize?client_id={owned.client_id}&redirect_uri={owned.redirect_uris.split()[0]}"
         "&response_type=code&scope=openid&state=s"
     ).content.decode()
-    for link in ('href="https://app.example" rel="noopener noreferrer">Home page',
-                 'href="https://app.example/privacy" rel="noopener noreferrer">Privacy policy',
-                 'href="https://app.example/terms" rel="noopener noreferrer">Terms of service'):
+    for link in (
+        'href="https://app.example" rel="noopener noreferrer">Home page',
+        'href="https://app.example/privacy" rel="noopener noreferrer">Privacy policy',
+        'href="https://app.example/terms" rel="noopener noreferrer">Terms of service',
+    ):
         assert link in consent
 
 
 @pytest.mark.parametrize("uri", ["javascript:alert(1)", "ftp://app.example/privacy", "not a url"])
 def test_privacy_policy_must_be_a_web_address(dev, owned, uri):
-    response = dev.post(f"/developer/clients/{owned.client_id}/settings", {
-        "name": owned.name, "allow_code_flow": "on", "redirect_uris": owned.redirect_uris, "policy_uri": uri,
-    })
+    response = dev.post(
+        f"/developer/clients/{owned.client_id}/settings",
+        {
+            "name": owned.name,
+            "allow_code_flow": "on",
+            "redirect_uris": owned.redirect_uris,
+            "policy_uri": uri,
+        },
+    )
     assert response.status_code == 400 and response.context["form"].errors["policy_uri"]
     owned.refresh_from_db()
     assert owned.policy_uri == ""

@@ -32,8 +32,13 @@ def ready(dev, developer, owned):
 
 
 def start(http, client, **fields):
-    data = {"response_type": "code", "scopes": ["openid", "email", "profile"], "pkce": "on",
-            "client_secret": CLIENT_SECRET, **fields}
+    data = {
+        "response_type": "code",
+        "scopes": ["openid", "email", "profile"],
+        "pkce": "on",
+        "client_secret": CLIENT_SECRET,
+        **fields,
+    }
     response = http.post(f"/developer/clients/{client.client_id}/playground", data)
     assert response.status_code == 200, response.context["form"].errors
     return response.context["authorize_url"]
@@ -49,8 +54,11 @@ def test_playground_uri_is_added_with_one_click(dev, owned):
     assert b"Add the playground redirect URI" in page.content
     dev.post(f"/developer/clients/{owned.client_id}/playground/redirect-uri")
     owned.refresh_from_db()
-    assert owned.redirect_uris.split() == ["https://app.example/callback", CALLBACK] == [
-        "https://app.example/callback", playground_callback_uri()]
+    assert (
+        owned.redirect_uris.split()
+        == ["https://app.example/callback", CALLBACK]
+        == ["https://app.example/callback", playground_callback_uri()]
+    )
     assert b"Add the playground redirect URI" not in dev.get(f"/developer/clients/{owned.client_id}/playground").content
 
 
@@ -69,7 +77,7 @@ def test_code_flow_with_pkce_end_to_end(dev, developer, ready):
     result = response.context["result"]
     assert dict(result["callback"])["state"] == query["state"] and result["iss"][0] is True
     assert result["token"]["status"] == 200 and result["token"]["json"]["token_type"] == "Bearer"
-    (source, id_token), = result["id_tokens"]
+    ((source, id_token),) = result["id_tokens"]
     assert source == "From the token response" and id_token["signature_ok"] is True
     assert all(ok for _name, ok, _text in id_token["checks"]), id_token["checks"]
     claims = json.loads(id_token["claims"])
@@ -96,7 +104,7 @@ def test_implicit_flow_answer_in_the_fragment_is_posted_back(dev, developer, rea
     assert b"developer_playground.js" in landing.content
     response = dev.post(CALLBACK, {"fragment": urlsplit(redirect["Location"]).fragment})
     result = response.context["result"]
-    (source, id_token), = result["id_tokens"]
+    ((source, id_token),) = result["id_tokens"]
     assert source == "From the authorization response" and id_token["signature_ok"]
     assert ("at_hash", True, "at_hash matches the access token.") in id_token["checks"]
     assert result["token"] is None and result["userinfo"]["json"]["sub"] == json.loads(id_token["claims"])["sub"]
@@ -110,7 +118,10 @@ def test_hybrid_flow_with_form_post(dev, developer, ready):
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.content.decode()))
     response = dev.post(CALLBACK, fields)
     result = response.context["result"]
-    assert [source for source, _ in result["id_tokens"]] == ["From the authorization response", "From the token response"]
+    assert [source for source, _ in result["id_tokens"]] == [
+        "From the authorization response",
+        "From the token response",
+    ]
     assert all(report["signature_ok"] for _, report in result["id_tokens"])
     assert ("c_hash", True, "c_hash matches the code.") in result["id_tokens"][0][1]["checks"]
     assert result["token"]["status"] == 200 and result["userinfo"]["status"] == 200
@@ -119,8 +130,9 @@ def test_hybrid_flow_with_form_post(dev, developer, ready):
 def test_public_client_uses_pkce_without_secret(dev, developer):
     public = ClientFactory(user=developer, client_type=Client.CLIENT_PUBLIC, redirect_uris=CALLBACK)
     AuthorizationFactory(user=developer, client=public)
-    refused = dev.post(f"/developer/clients/{public.client_id}/playground",
-                       {"response_type": "code", "scopes": ["openid"], "pkce": ""})
+    refused = dev.post(
+        f"/developer/clients/{public.client_id}/playground", {"response_type": "code", "scopes": ["openid"], "pkce": ""}
+    )
     assert refused.status_code == 400 and refused.context["form"].errors["pkce"] == ["Public clients must use PKCE."]
     authorize_url = start(dev, public, scopes=["openid"], client_secret="")
     response = dev.get(local(dev.get(local(authorize_url))["Location"]))
@@ -129,8 +141,10 @@ def test_public_client_uses_pkce_without_secret(dev, developer):
 
 
 def test_wrong_secret_is_refused_before_signing_in(dev, ready):
-    response = dev.post(f"/developer/clients/{ready.client_id}/playground",
-                        {"response_type": "code", "scopes": ["openid"], "pkce": "on", "client_secret": "nope"})
+    response = dev.post(
+        f"/developer/clients/{ready.client_id}/playground",
+        {"response_type": "code", "scopes": ["openid"], "pkce": "on", "client_secret": "nope"},
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["client_secret"] == ["This is not the current secret of this client."]
     assert "authorize_url" not in response.context
@@ -138,8 +152,10 @@ def test_wrong_secret_is_refused_before_signing_in(dev, ready):
 
 def test_id_token_response_type_needs_openid_scope(dev, ready):
     Client.objects.filter(pk=ready.pk).update(allow_implicit_flow=True)
-    response = dev.post(f"/developer/clients/{ready.client_id}/playground",
-                        {"response_type": "id_token", "scopes": ["email"], "pkce": ""})
+    response = dev.post(
+        f"/developer/clients/{ready.client_id}/playground",
+        {"response_type": "id_token", "scopes": ["email"], "pkce": ""},
+    )
     assert response.context["form"].errors["scopes"] == ["Response types with id_token need the openid scope."]
 
 
@@ -165,8 +181,10 @@ def test_tampered_id_token_signature_is_reported():
     key = keys.signing_key()
     from jwcrypto import jwt
 
-    token = jwt.JWT(header={"alg": "RS256", "kid": key.thumbprint()},
-                    claims={"iss": "http://testserver", "aud": "c", "exp": 9999999999, "nonce": "n", "sub": "x"})
+    token = jwt.JWT(
+        header={"alg": "RS256", "kid": key.thumbprint()},
+        claims={"iss": "http://testserver", "aud": "c", "exp": 9999999999, "nonce": "n", "sub": "x"},
+    )
     token.make_signed_token(key)
     header, payload, signature = token.serialize().split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -175,7 +193,9 @@ def test_tampered_id_token_signature_is_reported():
     forged = f"{header}.{payload}.{signature}"
     report = id_token_inspect(token=forged, jwks=keys.jwks(), issuer="http://testserver", client_id="c", nonce="n")
     assert report["signature_ok"] is False and report["checks"][0][0] == "signature" and not report["checks"][0][1]
-    good = id_token_inspect(token=token.serialize(), jwks=keys.jwks(), issuer="http://testserver", client_id="c", nonce="n")
+    good = id_token_inspect(
+        token=token.serialize(), jwks=keys.jwks(), issuer="http://testserver", client_id="c", nonce="n"
+    )
     assert good["signature_ok"] and all(ok for _n, ok, _t in good["checks"])
 
 
@@ -201,8 +221,9 @@ def test_refresh_token_step(dev, developer, ready):
 
 
 def test_refresh_without_a_sign_in_is_explained(dev, ready):
-    response = dev.post(f"/developer/clients/{ready.client_id}/playground/refresh", {"client_secret": CLIENT_SECRET},
-                        follow=True)
+    response = dev.post(
+        f"/developer/clients/{ready.client_id}/playground/refresh", {"client_secret": CLIENT_SECRET}, follow=True
+    )
     assert b"There is no refresh token to use" in response.content
 
 

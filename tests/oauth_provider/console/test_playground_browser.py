@@ -53,4 +53,6 @@ def test_register_app_and_try_sign_in_in_a_browser(live_server, page, password, 
     page.get_by_role("link", name="Sign in as Browser App").click()
     page.get_by_text("id_token: from the authorization response").wait_for()
     assert page.locator(".id-token .signature").inner_text() == "Signature valid"
-    assert "#" not in page.url and json.loads(page.locator("#userinfo-response").inner_text())["email"] == developer.email
+    assert (
+        "#" not in page.url and json.loads(page.locator("#userinfo-response").inner_text())["email"] == developer.email
+    )

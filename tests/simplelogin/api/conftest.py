@@ -49,7 +49,10 @@ def make_token(oauth_client):
 
     def make(user, scope: str, expires_in: int = 3600):
         return get_access_token_model().objects.create(
-            user=user, application=oauth_client, token=secrets.token_urlsafe(24), scope=scope,
+            user=user,
+            application=oauth_client,
+            token=secrets.token_urlsafe(24),
+            scope=scope,
             expires=timezone.now() + timezone.timedelta(seconds=expires_in),
         )
 

@@ -141,8 +141,12 @@ def test_get_one_alias(api, user):
     response = api.get(f"/api/v1/aliases/{alias.pk}")
     assert response.status_code == 200
     assert response.json() == {
-        "id": alias.pk, "email": alias.email, "enabled": True, "note": "bank",
-        "created_at": response.json()["created_at"], "apps": [],
+        "id": alias.pk,
+        "email": alias.email,
+        "enabled": True,
+        "note": "bank",
+        "created_at": response.json()["created_at"],
+        "apps": [],
     }
 
 

@@ -148,8 +148,16 @@ def id_token_for(signing_key_dir, client, user):
         app = ClientFactory(allow_implicit_flow=True)
         AuthorizationFactory(user=user, client=app, scope=scope)
         client.force_login(user)
-        query = urlencode({"client_id": app.client_id, "redirect_uri": app.redirect_uris, "response_type": "id_token",
-                           "scope": scope, "nonce": "n", "state": "s"})
+        query = urlencode(
+            {
+                "client_id": app.client_id,
+                "redirect_uri": app.redirect_uris,
+                "response_type": "id_token",
+                "scope": scope,
+                "nonce": "n",
+                "state": "s",
+            }
+        )
         response = client.get(f"/oauth2/authorize?{query}")
         fragment = parse_qs(urlsplit(response["Location"]).fragment)
         assert "access_token" not in fragment

@@ -13,8 +13,13 @@ def test_schema_is_openapi_3_with_every_endpoint(client):
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
-        "/api/v1/me", "/api/v1/aliases", "/api/v1/aliases/random", "/api/v1/aliases/custom",
-        "/api/v1/aliases/{alias_id}", "/api/v1/apps", "/api/v1/apps/{authorization_id}",
+        "/api/v1/me",
+        "/api/v1/aliases",
+        "/api/v1/aliases/random",
+        "/api/v1/aliases/custom",
+        "/api/v1/aliases/{alias_id}",
+        "/api/v1/apps",
+        "/api/v1/apps/{authorization_id}",
     }
     schemes = schema["components"]["securitySchemes"]
     assert schemes["apiKey"] == {"type": "http", "scheme": "bearer", "description": schemes["apiKey"]["description"]}

@@ -70,8 +70,11 @@ def test_unknown_api_path_is_json_404_for_writes_too(api):
     assert response.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize("body", ["[" * 20000, '{"a":' * 20000, '{"prefix": ', b"\xff\xfe{}"],
-                         ids=["deep array", "deep object", "truncated", "not utf-8"])
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 20000, '{"a":' * 20000, '{"prefix": ', b"\xff\xfe{}"],
+    ids=["deep array", "deep object", "truncated", "not utf-8"],
+)
 @pytest.mark.parametrize("method", ["post", "patch"])
 def test_a_body_that_does_not_parse_is_a_400_in_the_api_shape(api, user, body, method):
     from tests.factories import AliasFactory

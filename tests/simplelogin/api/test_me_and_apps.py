@@ -61,7 +61,10 @@ def test_revoke_an_app_deletes_its_tokens(api, user, make_token):
     make_token(user, "openid")  # a token of another app, which stays
     AccessToken = get_access_token_model()
     token = AccessToken.objects.create(
-        user=user, application=authorization.client, token="t0ken-of-the-forum", scope="openid",
+        user=user,
+        application=authorization.client,
+        token="t0ken-of-the-forum",
+        scope="openid",
         expires=timezone.now() + timezone.timedelta(hours=1),
     )
     response = api.delete(f"/api/v1/apps/{authorization.pk}")

@@ -34,8 +34,12 @@ def test_api_conforms_to_its_schema(live_server, user, settings):
 
     @given(case=cases)
     @hypothesis_settings(
-        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
     def call(case):
         # no checks= argument: every check runs (valid data accepted, invalid refused, statuses and bodies as documented)

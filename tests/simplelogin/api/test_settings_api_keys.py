@@ -19,7 +19,7 @@ def _section(user) -> str:
     browser = Client()
     browser.force_login(user)
     html = browser.get("/settings/").content.decode()
-    return html[html.index('id="api-keys"'):]
+    return html[html.index('id="api-keys"') :]
 
 
 def test_create_shows_the_key_once_and_it_works(signed_in, user, reauthenticated):
