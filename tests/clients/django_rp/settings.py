@@ -49,7 +49,12 @@ MIGRATION_MODULES = {
 SESSION_COOKIE_NAME = "rp_session"
 CSRF_COOKIE_NAME = "rp_csrftoken"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGGING = {"version": 1, "loggers": {"django.server": {"level": "WARNING"}}}
+# Errors to stderr (the fixture's log file); the request lines of runserver, which carry codes, not at all.
+LOGGING = {
+    "version": 1,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"}, "django.server": {"level": "ERROR"}},
+}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -61,7 +66,6 @@ LOGIN_REDIRECT_URL = "/me"
 
 # django-allauth's generic OpenID Connect provider: the discovery document at server_url does the rest.
 ACCOUNT_EMAIL_VERIFICATION = "none"
-SOCIALACCOUNT_LOGIN_ON_GET = True
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "APPS": [

@@ -1,7 +1,9 @@
 """What the relying party knows of the signed-in user, as JSON for the tests (never tokens)."""
 
 from allauth.socialaccount.models import SocialAccount
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import engines
+from django.urls import reverse
 from social_django.models import UserSocialAuth
 
 
@@ -44,6 +46,22 @@ def me(request):
             "accounts": accounts,
         }
     )
+
+
+SIGN_IN_PAGE = engines["django"].from_string(
+    '<form method="post" action="{{ action }}">{% csrf_token %}<button>Sign in with SimpleLogin</button></form>'
+)
+
+
+def sign_in(request, library, provider):
+    """The app's "Sign in with SimpleLogin" button: a POST form, as both libraries require (CSRF)."""
+    if library == "allauth":
+        action = reverse("openid_connect_login", kwargs={"provider_id": provider})
+    elif library == "social-auth":
+        action = reverse("social:begin", kwargs={"backend": provider})
+    else:
+        raise Http404
+    return HttpResponse(SIGN_IN_PAGE.render({"action": action}, request))
 
 
 def health(request):

@@ -148,16 +148,22 @@ def submit(session: requests.Session, page: requests.Response, **fields) -> requ
     )
 
 
-def sign_in(session: requests.Session, start_url: str, person, *, consent: dict | None) -> dict:
-    """Click "Sign in with SimpleLogin" at a relying party, log in (when asked) and consent (when asked).
+def sign_in_page(session: requests.Session, button_url: str, person, *, consent: dict | None) -> requests.Response:
+    """Click "Sign in with SimpleLogin" on a relying party's page, log in (when asked) and consent (when asked).
 
-    Returns what the relying party then knows of its signed-in user (its /me page).
+    Returns the page the browser lands on at the relying party.
     """
-    page = session.get(start_url, timeout=30)
+    page = submit(session, session.get(button_url, timeout=30))
     if "/accounts/login/" in page.url:
         page = submit(session, page, login=person.email, password=PASSWORD)
     if consent is not None:
         assert "/authorize" in page.url, f"expected the consent page, got {page.url}: {page.text[:500]}"
         page = submit(session, page, action="allow", **consent)
+    return page
+
+
+def sign_in(session: requests.Session, button_url: str, person, *, consent: dict | None) -> dict:
+    """`sign_in_page`, landing signed in: what the relying party then knows of its user (its /me page)."""
+    page = sign_in_page(session, button_url, person, consent=consent)
     assert page.url.endswith("/me"), f"ended at {page.url} ({page.status_code}): {page.text[:1000]}"
     return page.json()

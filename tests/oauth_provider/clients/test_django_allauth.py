@@ -26,7 +26,7 @@ def apps(django_rp, server):
 
 
 def test_the_app_gets_the_alias_name_avatar_and_a_pairwise_uid(django_rp, apps, person, alias, avatar_url):
-    login = f"{django_rp}/accounts/oidc/simplelogin/login/"
+    login = f"{django_rp}/sign-in/allauth/simplelogin"
     consent = {"email": alias.email, "name": "Rita", "share_avatar": "on"}
     first = sign_in(requests.Session(), login, person, consent=consent)
 
@@ -41,7 +41,7 @@ def test_the_app_gets_the_alias_name_avatar_and_a_pairwise_uid(django_rp, apps, 
 
     other = sign_in(
         requests.Session(),
-        f"{django_rp}/accounts/oidc/simplelogin-other/login/",
+        f"{django_rp}/sign-in/allauth/simplelogin-other",
         person,
         consent={"email": "random", "name": "R.", "share_avatar": ""},
     )
