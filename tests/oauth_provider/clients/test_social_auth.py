@@ -58,7 +58,9 @@ def test_the_app_gets_the_alias_name_avatar_and_a_pairwise_uid(django_rp, apps, 
 
 
 def test_without_the_query_token_switch_the_sign_in_fails_and_the_app_has_nobody(django_rp, server, person, alias):
-    ClientFactory(client_id=CLIENT_IDS["RP_SOCIAL_CLIENT_ID"], redirect_uris=f"{django_rp}/social/complete/simplelogin/")
+    ClientFactory(
+        client_id=CLIENT_IDS["RP_SOCIAL_CLIENT_ID"], redirect_uris=f"{django_rp}/social/complete/simplelogin/"
+    )
     session = requests.Session()
     page = sign_in_page(session, f"{django_rp}/sign-in/social-auth/simplelogin", person, consent={"email": alias.email})
     # social-core's userinfo call is refused (401), so its callback fails and nobody is signed in.
