@@ -1,4 +1,6 @@
-"""Userinfo (/oauth2/userinfo, /oauth/user_info, /oauth/me): Bearer header only, claims of the consent."""
+"""Userinfo (/oauth2/userinfo, /oauth/user_info, /oauth/me): where the token may be sent, claims of the consent."""
+
+import logging
 
 import pytest
 
@@ -33,15 +35,87 @@ def test_post_with_bearer_header(client, token):
     assert client.post("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
 
 
-def test_token_in_query_string_is_refused(client, token):
+def test_token_in_query_string_is_refused_and_the_error_names_the_switch(client, token, app):
+    assert not app.accepts_query_access_token  # off for new clients
     response = client.get(f"/oauth2/userinfo?access_token={token}")
-    assert response.status_code == 401 and "Bearer" in response["WWW-Authenticate"]
-    response = client.get(f"/oauth2/userinfo?access_token={token}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400 and response["Cache-Control"] == "no-store"
+    body = response.json()
+    assert body["error"] == "invalid_request"
+    assert "This app sends the access token in the query string" in body["error_description"]
+    assert "developer console" in body["error_description"]
+    challenge = response["WWW-Authenticate"]
+    assert challenge.startswith("Bearer ") and 'error="invalid_request"' in challenge
+    assert "developer console" in challenge and challenge.isascii()
+
+
+def test_token_in_query_string_is_accepted_when_the_client_sends_it_there(client, token, app, user):
+    app.accepts_query_access_token = True
+    app.save()
+    for path in ("/oauth2/userinfo", "/oauth/user_info"):
+        response = client.get(f"{path}?access_token={token}")
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+        assert response.json()["email"] == user.email
+
+
+def test_an_unknown_token_in_the_query_string_is_invalid_token(client, db):
+    response = client.get("/oauth2/userinfo?access_token=nope")
+    assert response.status_code == 401 and response.json()["error"] == "invalid_token"
+
+
+def test_the_authorization_header_wins_over_the_query_string(client, token, app):
+    response = client.get("/oauth2/userinfo?access_token=nope", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and response.json()["name"] == "Ann"
+    app.accepts_query_access_token = True
+    app.save()
+    response = client.get(f"/oauth2/userinfo?access_token={token}", HTTP_AUTHORIZATION="Bearer nope")
+    assert response.status_code == 401 and response.json()["error"] == "invalid_token"
+
+
+def test_the_query_token_never_reaches_a_log_line(client, token, app, caplog):
+    caplog.set_level(logging.DEBUG)
+    assert client.get(f"/oauth2/userinfo?access_token={token}").status_code == 400
+    app.accepts_query_access_token = True
+    app.save()
+    assert client.get(f"/oauth2/userinfo?access_token={token}").status_code == 200
+    assert client.get(f"/oauth2/userinfo?access_token={token}x").status_code == 401
+    assert client.get(f"/oauth2/nowhere?access_token={token}").status_code == 404
+    assert "/oauth2/userinfo" in caplog.text and "/oauth2/nowhere" in caplog.text
+    assert token not in caplog.text
+
+
+def test_runserver_request_lines_drop_the_query_string(caplog):
+    # django.server (runserver) logs the request line of every 4xx and 5xx response.
+    caplog.set_level(logging.INFO)
+    logging.getLogger("django.server").warning(
+        '"%s" %s %s', "GET /oauth2/userinfo?access_token=secret-value HTTP/1.1", "401", "90"
+    )
+    assert "GET /oauth2/userinfo HTTP/1.1" in caplog.text and "secret-value" not in caplog.text
+
+
+def test_token_in_a_form_encoded_body_is_accepted_for_any_client(client, token, app):
+    # RFC 6750 2.2; the query-string switch stays off.
+    response = client.post(
+        "/oauth2/userinfo", f"access_token={token}", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200 and response.json()["name"] == "Ann"
+    assert response["Cache-Control"] == "no-store" and not app.accepts_query_access_token
+
+
+def test_token_in_a_body_that_is_not_form_encoded_is_not_read(client, token):
+    response = client.post("/oauth2/userinfo", {"access_token": token}, content_type="application/json")
+    assert response.status_code == 401 and response.json()["error"] == "invalid_request"
+    response = client.post("/oauth2/userinfo", {"access_token": token})  # multipart/form-data
     assert response.status_code == 401
 
 
-def test_token_in_body_is_refused(client, token):
-    assert client.post("/oauth2/userinfo", {"access_token": token}).status_code == 401
+def test_the_authorization_header_wins_over_the_body(client, token):
+    response = client.post(
+        "/oauth2/userinfo",
+        f"access_token={token}",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION="Bearer nope",
+    )
+    assert response.status_code == 401 and response.json()["error"] == "invalid_token"
 
 
 @pytest.mark.parametrize("header", ["Bearer nope", "Bearer ", "Basic abc", "Bearer \x00"])
