@@ -57,12 +57,17 @@ def test_the_app_gets_the_alias_name_avatar_and_a_pairwise_uid(django_rp, apps, 
     assert other["email"] not in (alias.email, person.email) and other_account["avatar_url"] is None
 
 
-def test_without_the_query_token_switch_the_sign_in_fails_and_the_app_has_nobody(django_rp, server, person, alias):
+def test_without_the_query_token_switch_the_sign_in_fails_and_the_app_has_nobody(
+    django_rp, server, person, alias, caplog
+):
     ClientFactory(
         client_id=CLIENT_IDS["RP_SOCIAL_CLIENT_ID"], redirect_uris=f"{django_rp}/social/complete/simplelogin/"
     )
     session = requests.Session()
     page = sign_in_page(session, f"{django_rp}/sign-in/social-auth/simplelogin", person, consent={"email": alias.email})
-    # social-core's userinfo call is refused (401), so its callback fails and nobody is signed in.
+
+    # SimpleLogin refuses social-core's ?access_token= call, so its callback fails and nobody is signed in.
+    userinfo = [r.status for r in caplog.records if getattr(r, "path", None) == "/oauth2/userinfo"]
+    assert userinfo == [400]
     assert "/social/complete/simplelogin/" in page.url and page.status_code == 500
     assert session.get(f"{django_rp}/me", timeout=10).status_code == 401
