@@ -1,6 +1,8 @@
 """Real client libraries signing in with the live test server: the relying parties run as subprocesses."""
 
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ from tests.conftest import free_port
 from tests.factories import CLIENT_SECRET, PASSWORD, AliasFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[3]
+NODE_APPS = ROOT / "tests" / "clients" / "authjs"
 
 # The client ids the relying parties are configured with; each test registers the apps it signs in to.
 CLIENT_IDS = {
@@ -84,6 +87,46 @@ def django_rp(live_server, tmp_path_factory):
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/health", process, log)
+        yield url
+    finally:
+        stop(process)
+
+
+def npm_ci() -> None:
+    """Install the locked npm packages, unless node_modules already holds them (npm ci writes its own lock last)."""
+    installed = NODE_APPS / "node_modules" / ".package-lock.json"
+    if installed.exists() and installed.stat().st_mtime >= (NODE_APPS / "package-lock.json").stat().st_mtime:
+        return
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"],
+        cwd=NODE_APPS,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+@contextlib.contextmanager
+def node_app(script: str, *, issuer: str, client_ids: tuple[str, str], folder: Path):
+    """Run tests/clients/authjs/<script> on a free loopback port; yields its URL. Skipped without node."""
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    npm_ci()
+    port = free_port()
+    env = {
+        **os.environ,
+        "RP_PORT": str(port),
+        "RP_SIMPLELOGIN_URL": issuer,
+        "RP_CLIENT_ID": client_ids[0],
+        "RP_OTHER_CLIENT_ID": client_ids[1],
+        "RP_CLIENT_SECRET": CLIENT_SECRET,
+    }
+    log = folder / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(["node", script], cwd=NODE_APPS, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/health", process, log)
