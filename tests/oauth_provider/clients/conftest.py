@@ -19,7 +19,7 @@ from tests.conftest import free_port
 from tests.factories import CLIENT_SECRET, PASSWORD, AliasFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[3]
-NODE_APPS = ROOT / "tests" / "clients" / "authjs"
+NODE_APPS = ROOT / "tests" / "clients" / "node"
 
 # The client ids the relying parties are configured with; each test registers the apps it signs in to.
 CLIENT_IDS = {
@@ -111,7 +111,7 @@ def npm_ci() -> None:
 
 @contextlib.contextmanager
 def node_app(script: str, *, issuer: str, client_ids: tuple[str, str], folder: Path):
-    """Run tests/clients/authjs/<script> on a free loopback port; yields its URL. Skipped without node."""
+    """Run tests/clients/node/<script> on a free loopback port; yields its URL. Skipped without node."""
     if shutil.which("node") is None:
         pytest.skip("node is not installed")
     npm_ci()

@@ -1,6 +1,6 @@
 """Auth.js (@auth/core, npm) signs in with its SimpleLogin provider, given SimpleLogin's URL as `issuer`.
 
-tests/clients/authjs/server.mjs is a small app on Auth.js; it runs under node (installed from the committed
+tests/clients/node/server.mjs is a small app on Auth.js; it runs under node (installed from the committed
 package-lock.json with `npm ci`). The id_token's claims are Auth.js's profile: `sub`, `email`, `name`, `avatar_url`.
 """
 

@@ -1,6 +1,6 @@
 """panva's openid-client (npm, v6) signs in with SimpleLogin from its issuer URL: discovery, code flow, userinfo.
 
-tests/clients/authjs/openid_client.mjs is a small app on openid-client (PKCE, state, nonce; the id_token and the
+tests/clients/node/openid_client.mjs is a small app on openid-client (PKCE, state, nonce; the id_token and the
 authorization response's `iss` checked by the library).
 """
 
