@@ -60,11 +60,32 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+LOGS: dict[str, Path] = {}  # a running relying party's URL -> its output, quoted when a sign-in fails there
+
+
+@contextlib.contextmanager
+def running(command: list[str], *, cwd: Path, env: dict, folder: Path):
+    """Run a relying party on a free loopback port (given to it as RP_PORT) until the block ends; yields its URL."""
+    port = free_port()
+    log = folder / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=cwd, env={**env, "RP_PORT": str(port)}, stdout=output, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    LOGS[url] = log
+    try:
+        wait_until_up(f"{url}/health", process, log)
+        yield url
+    finally:
+        stop(process)
+        del LOGS[url]
+
+
 @pytest.fixture(scope="session")
 def django_rp(live_server, tmp_path_factory):
     """tests/clients/django_rp (allauth + social-auth) on 127.0.0.1, configured with the live server's base URL."""
     folder = tmp_path_factory.mktemp("django_rp")
-    port = free_port()
     env = {
         key: value
         for key, value in os.environ.items()
@@ -76,23 +97,9 @@ def django_rp(live_server, tmp_path_factory):
         RP_SIMPLELOGIN_URL=live_server.url,
         RP_CLIENT_SECRET=CLIENT_SECRET,
         RP_DATABASE=str(folder / "rp.sqlite3"),
-        RP_PORT=str(port),
     )
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.clients.django_rp.serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", process, log)
+    with running([sys.executable, "-m", "tests.clients.django_rp.serve"], cwd=ROOT, env=env, folder=folder) as url:
         yield url
-    finally:
-        stop(process)
 
 
 def npm_ci() -> None:
@@ -100,39 +107,31 @@ def npm_ci() -> None:
     installed = NODE_APPS / "node_modules" / ".package-lock.json"
     if installed.exists() and installed.stat().st_mtime >= (NODE_APPS / "package-lock.json").stat().st_mtime:
         return
-    subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"],
-        cwd=NODE_APPS,
-        check=True,
-        capture_output=True,
-        timeout=300,
+    done = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"], cwd=NODE_APPS, capture_output=True, timeout=300
     )
+    if done.returncode:
+        pytest.fail(f"npm ci failed in {NODE_APPS}:\n{done.stderr.decode()[-3000:]}")
 
 
 @contextlib.contextmanager
 def node_app(script: str, *, issuer: str, client_ids: tuple[str, str], folder: Path):
-    """Run tests/clients/node/<script> on a free loopback port; yields its URL. Skipped without node."""
+    """Run tests/clients/node/<script>, its issuer `issuer`, with two apps' client ids; yields its URL.
+
+    Skipped without node, the one skip allowed here.
+    """
     if shutil.which("node") is None:
         pytest.skip("node is not installed")
     npm_ci()
-    port = free_port()
     env = {
         **os.environ,
-        "RP_PORT": str(port),
         "RP_SIMPLELOGIN_URL": issuer,
         "RP_CLIENT_ID": client_ids[0],
         "RP_OTHER_CLIENT_ID": client_ids[1],
         "RP_CLIENT_SECRET": CLIENT_SECRET,
     }
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(["node", script], cwd=NODE_APPS, env=env, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", process, log)
+    with running(["node", script], cwd=NODE_APPS, env=env, folder=folder) as url:
         yield url
-    finally:
-        stop(process)
 
 
 @pytest.fixture
@@ -208,5 +207,7 @@ def sign_in_page(session: requests.Session, button_url: str, person, *, consent:
 def sign_in(session: requests.Session, button_url: str, person, *, consent: dict | None) -> dict:
     """`sign_in_page`, landing signed in: what the relying party then knows of its user (its /me page)."""
     page = sign_in_page(session, button_url, person, consent=consent)
-    assert page.url.endswith("/me"), f"ended at {page.url} ({page.status_code}): {page.text[:1000]}"
+    if not page.url.endswith("/me"):
+        logs = "".join(log.read_text()[-3000:] for url, log in LOGS.items() if button_url.startswith(url))
+        pytest.fail(f"ended at {page.url} ({page.status_code}): {page.text[:500]}\nthe relying party said:\n{logs}")
     return page.json()
