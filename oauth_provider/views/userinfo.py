@@ -57,6 +57,4 @@ class UserInfoView(View):
             return BearerTokenError("invalid_request", QUERY_REFUSED, status=400).response()
         identity = claims.Identity.from_userinfo_row(row)
         data = claims.claims_build(identity=identity, scopes=row["scope"].split())
-        if request.resolver_match and request.resolver_match.url_name.endswith("-2019"):
-            data = {"id": data["sub"], **data}  # the 2019 user_info answered with `id`; apps may read it
         return no_store(JsonResponse(data))

@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import AliasFactory, AuthorizationFactory, ClientFactory
 from tests.oauth_provider.conftest import authorize_url, exchange, response_params
+from tests.oauth_provider.test_amr_acr import id_token_claims
 
 
 def tokens_for(http, client, **params):
@@ -28,7 +29,8 @@ def test_get_with_bearer_header_on_every_path(client, token, path, user, app):
     body = response.json()
     assert body["email"] == user.email and body["email_verified"] is True
     assert body["name"] == "Ann" and body["client"] == app.name and body["avatar_url"] is None
-    assert body["sub"] == app.authorizations.get().sub
+    assert body["sub"] == body["id"] == app.authorizations.get().sub
+    assert "picture" not in body  # no avatar: picture is omitted, avatar_url stays null for 2019 clients
 
 
 def test_post_with_bearer_header(client, token):
@@ -137,21 +139,51 @@ def test_claims_follow_the_chosen_alias(signed_in, app, user):
     assert signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["email"] == alias.email
 
 
-def test_avatar_is_an_absolute_url_when_shared(signed_in, app, user):
+def test_avatar_is_an_absolute_url_in_avatar_url_and_picture_when_shared(signed_in, app, user):
     from django.core.files.base import ContentFile
 
     user.avatar.save("a.png", ContentFile(b"png"), save=True)
     AuthorizationFactory(user=user, client=app, share_avatar=True)
-    token = tokens_for(signed_in, app)["access_token"]
-    url = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["avatar_url"]
+    tokens = tokens_for(signed_in, app)
+    body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
+    url = body["avatar_url"]
     assert url.startswith("http://testserver/") and url.endswith(".png")
+    assert body["picture"] == url  # OIDC Core 5.1, read by allauth
+    assert id_token_claims(tokens)["picture"] == url
+
+
+def test_an_avatar_not_shared_is_neither_picture_nor_avatar_url(signed_in, app, user):
+    from django.core.files.base import ContentFile
+
+    user.avatar.save("a.png", ContentFile(b"png"), save=True)
+    AuthorizationFactory(user=user, client=app, share_avatar=False)
+    token = tokens_for(signed_in, app)["access_token"]
+    body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert body["avatar_url"] is None and "picture" not in body
+
+
+def test_no_display_name_means_no_name_claim_anywhere(signed_in, app, user):
+    # OIDC Core 5.3.2: an absent claim is omitted, not null.
+    AuthorizationFactory(user=user, client=app, name="")
+    tokens = tokens_for(signed_in, app)
+    body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
+    assert "name" not in body and "name" not in id_token_claims(tokens) and "name" not in tokens["user"]
+    assert None not in [value for key, value in body.items() if key != "avatar_url"]
+
+
+def test_userinfo_id_is_the_pairwise_subject_on_every_path(signed_in, app, user):
+    AuthorizationFactory(user=user, client=app)
+    token = tokens_for(signed_in, app)["access_token"]
+    for path in ("/oauth2/userinfo", "/oauth/user_info", "/oauth2/me"):
+        body = signed_in.get(path, HTTP_AUTHORIZATION=f"Bearer {token}").json()
+        assert body["id"] == body["sub"] == app.authorizations.get().sub
 
 
 def test_scopes_limit_claims(signed_in, app, user):
     AuthorizationFactory(user=user, client=app)
     token = tokens_for(signed_in, app, scope="openid")["access_token"]
     body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()
-    assert set(body) == {"sub", "client"}
+    assert set(body) == {"sub", "id", "client"}
 
 
 def test_2019_scopes_name_and_avatar_url_are_accepted(signed_in, app, user):
