@@ -31,7 +31,7 @@ def apps(django_rp, server):
     }
 
 
-def test_the_app_gets_the_alias_name_avatar_and_a_pairwise_uid(django_rp, apps, person, alias, avatar_url):
+def test_the_app_gets_the_alias_name_avatar_and_a_pairwise_uid(django_rp, apps, person, alias, avatar_url, caplog):
     login = f"{django_rp}/sign-in/social-auth/simplelogin"
     consent = {"email": alias.email, "name": "Rita", "share_avatar": "on"}
     first = sign_in(requests.Session(), login, person, consent=consent)
@@ -45,6 +45,10 @@ def test_the_app_gets_the_alias_name_avatar_and_a_pairwise_uid(django_rp, apps, 
 
     again = sign_in(requests.Session(), login, person, consent=None)
     assert again["id"] == first["id"] and again["accounts"][0]["uid"] == account["uid"]
+    # The token social-core put in the query string is in no log record of SimpleLogin's (message, args, extras).
+    userinfo_calls = [record for record in caplog.records if getattr(record, "path", None) == "/oauth2/userinfo"]
+    assert [record.status for record in userinfo_calls] == [200, 200]
+    assert not [record for record in caplog.records if "access_token=" in str(vars(record))]
 
     other = sign_in(
         requests.Session(),
