@@ -26,4 +26,4 @@ EXPOSE 7777 20381
 # Asks this container's gunicorn for /health, which answers before the Host and https checks (any ALLOWED_HOSTS,
 # behind a TLS proxy); the mail handler's service runs `docker/healthcheck.py --smtp` instead.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["python", "/app/docker/healthcheck.py"]
-CMD ["sh", "-c", "exec gunicorn simplelogin.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2}"]
+CMD ["sh", "-c", "exec gunicorn simplelogin.wsgi --config python:simplelogin.gunicorn_conf --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2}"]

@@ -12,8 +12,10 @@ CLAIM_SCOPES = {
     "email_verified": ("email",),
     "name": ("profile", "name"),
     "avatar_url": ("profile", "avatar_url"),
+    "picture": ("profile", "avatar_url"),
 }
-CLAIMS_SUPPORTED = ["sub", "email", "email_verified", "name", "avatar_url", "client"]
+# What id_token and userinfo may carry about the person (discovery's claims_supported adds the token's own).
+CLAIMS_SUPPORTED = ["sub", "id", "email", "email_verified", "name", "picture", "avatar_url", "client"]
 
 
 def issuer() -> str:
@@ -80,18 +82,19 @@ class Identity:
 
 
 def claims_build(*, identity: Identity, scopes) -> dict:
-    """The claims one app receives, filtered by the granted scopes: the same in the id_token and userinfo."""
-    return claims_filter(
-        {
-            "sub": identity.sub,
-            "email": identity.email,
-            "email_verified": True,
-            "name": identity.name or None,
-            "avatar_url": avatar_url(avatar_name=identity.avatar_name) if identity.share_avatar else None,
-            "client": identity.client_name,
-        },
-        scopes,
-    )
+    """The claims one app receives, filtered by the granted scopes: the same in the id_token and userinfo.
+
+    `id` repeats `sub` (the 2019 name, read by python-social-auth). An absent claim is omitted (OIDC Core 5.3.2),
+    except `avatar_url`, which 2019 clients read as null.
+    """
+    avatar = avatar_url(avatar_name=identity.avatar_name) if identity.share_avatar else None
+    values = {"sub": identity.sub, "id": identity.sub, "email": identity.email, "email_verified": True}
+    if identity.name:
+        values["name"] = identity.name
+    if avatar:
+        values["picture"] = avatar  # OIDC Core 5.1
+    values.update(avatar_url=avatar, client=identity.client_name)
+    return claims_filter(values, scopes)
 
 
 def authentication_claims(*, amr, acr) -> dict:
@@ -105,5 +108,5 @@ def authentication_claims(*, amr, acr) -> dict:
 
 
 def user_object(*, authorization: Authorization, scopes) -> dict:
-    """The 2019 `user` object of the token response: the claims plus `id` (the same pairwise value as `sub`)."""
-    return {"id": authorization.sub, **claims_build(identity=Identity.from_authorization(authorization), scopes=scopes)}
+    """The 2019 `user` object of the token response: the claims, `id` included (the same pairwise value as `sub`)."""
+    return claims_build(identity=Identity.from_authorization(authorization), scopes=scopes)

@@ -70,8 +70,8 @@ class Scope(models.TextChoices):
     ALIASES_WRITE = "aliases:write", _("Create, change and delete your aliases")
 
 
-# What a request that names no scope asks for.
-DEFAULT_SCOPES = (Scope.OPENID,)
+# What a request that names no scope asks for (RFC 6749 3.3 lets the server choose):
+DEFAULT_SCOPES = (Scope.OPENID, Scope.EMAIL, Scope.PROFILE)  # the 2019 behaviour (social-core sends none)
 # The scopes of the JSON API (OpenAPI lists them for its OAuth 2 security scheme).
 API_SCOPES = (Scope.ALIASES_READ, Scope.ALIASES_WRITE)
 

@@ -261,16 +261,20 @@ class Validator(OAuth2Validator):
             request._sl_authorization = authorization
         return request._sl_authorization
 
-    def get_oidc_claims(self, token, token_handler, request):
-        """Claims of the consent, filtered by scope (claims.py)."""
+    def _identity(self, request) -> claims.Identity:
+        """What this app knows of the person, from their consent; access_denied without one."""
         authorization = self._authorization(request)
         if authorization is None:
             raise errors.AccessDeniedError(request=request)
-        return claims.claims_build(identity=claims.Identity.from_authorization(authorization), scopes=request.scopes)
+        return claims.Identity.from_authorization(authorization)
+
+    def get_oidc_claims(self, token, token_handler, request):
+        """Claims of the consent, filtered by scope (claims.py)."""
+        return claims.claims_build(identity=self._identity(request), scopes=request.scopes)
 
     def get_userinfo_claims(self, request):
         """Same claims as the id_token."""
-        return self.get_oidc_claims(None, None, request)
+        return claims.claims_build(identity=self._identity(request), scopes=request.scopes)
 
     def get_discovery_claims(self, request):
         """Claims listed in discovery."""

@@ -93,6 +93,7 @@ USERINFO_COLUMNS = (
     "user__email",
     "user__avatar",
     "application__name",
+    "application__accepts_query_access_token",
     "consent__sub",
     "consent__name",
     "consent__share_avatar",
@@ -109,7 +110,7 @@ def _userinfo_sql() -> str:
 
     table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
     return (
-        "SELECT t.scope, u.email, u.avatar, c.name, a.sub, a.name, a.share_avatar, al.email"
+        "SELECT t.scope, u.email, u.avatar, c.name, c.accepts_query_access_token, a.sub, a.name, a.share_avatar, al.email"
         f" FROM {table(get_access_token_model())} t"
         f" JOIN {table(User)} u ON u.id = t.user_id"
         f" JOIN {table(Client)} c ON c.id = t.application_id"
@@ -132,6 +133,7 @@ def userinfo_row(*, token: str) -> dict | None:
         return None
     data = dict(zip(USERINFO_COLUMNS, row, strict=True))
     data["consent__share_avatar"] = bool(data["consent__share_avatar"])
+    data["application__accepts_query_access_token"] = bool(data["application__accepts_query_access_token"])
     return data
 
 

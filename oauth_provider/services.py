@@ -2,7 +2,7 @@
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth.hashers import identify_hasher
@@ -242,6 +242,7 @@ class ClientSettings:
     allow_code_flow: bool = True
     allow_implicit_flow: bool = False
     allow_hybrid_flow: bool = False
+    accepts_query_access_token: bool = False  # RFC 6750 2.3 at userinfo (older libraries); 2019 imports have it on
 
 
 def _redirect_uris_check(data: ClientSettings) -> None:
@@ -288,6 +289,7 @@ def client_create(
             allow_code_flow=data.allow_code_flow,
             allow_implicit_flow=data.allow_implicit_flow,
             allow_hybrid_flow=data.allow_hybrid_flow,
+            accepts_query_access_token=data.accepts_query_access_token,
         )
         if client_id:
             client.client_id = client_id
@@ -312,6 +314,7 @@ def client_update(
     client.allow_code_flow = data.allow_code_flow
     client.allow_implicit_flow = data.allow_implicit_flow
     client.allow_hybrid_flow = data.allow_hybrid_flow
+    client.accepts_query_access_token = data.accepts_query_access_token
     if published is not None:
         client.published = published
     with transaction.atomic():
@@ -439,6 +442,8 @@ def client_registration_update(*, client: Client, data: ClientSettings, metadata
     """Replace a registered client's metadata (RFC 7592 2.2); its type and id never change. ClientError on a bad URI."""
     _redirect_uris_check(data)
     _metadata_apply(client, metadata)
+    # RFC 7591 has no field for it: the console's switch stays as the developer set it.
+    data = replace(data, accepts_query_access_token=client.accepts_query_access_token)
     return client_update(client=client, data=data)
 
 

@@ -21,6 +21,21 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+QUERY_STRING = re.compile(r"\?[^\s\"]*")
+
+
+class QueryStringFilter(logging.Filter):
+    """Drop query strings from a record's arguments: runserver's request lines (django.server) carry them.
+
+    A query string can hold an access token (RFC 6750 2.3), a code or a state; none of them may reach a log.
+    """
+
+    def filter(self, record):
+        if isinstance(record.args, tuple):
+            record.args = tuple(QUERY_STRING.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
 def _user_id(request):
     user = getattr(request, "user", None)
     wrapped = getattr(user, "_wrapped", empty)  # never load the user only to log it

@@ -291,7 +291,10 @@ LOG_FORMAT = env("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "simplelogin.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "simplelogin.logs.RequestIdFilter"},
+        "no_query_string": {"()": "simplelogin.logs.QueryStringFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -306,12 +309,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # oauthlib logs tokens and secrets at DEBUG: never below INFO, whatever LOG_LEVEL says. django.server repeats
-    # the request line (with its query string) under runserver; simplelogin.request writes it once, without.
+    # the request line under runserver (simplelogin.request writes it once): its 4xx/5xx lines lose the query
+    # string, which may carry an access token (RFC 6750 2.3). gunicorn's access log: simplelogin/gunicorn_conf.py.
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},
         "oauthlib": {"level": "INFO"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "filters": ["no_query_string"]},
     },
 }
 

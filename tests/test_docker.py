@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -105,13 +106,14 @@ def gunicorn(tmp_path):
     """Start the image's CMD (gunicorn) with a production environment; yields a function taking the database URL."""
     started = []
 
-    def start(database_url: str) -> dict:
+    def start(database_url: str, **extra) -> dict:
         env = {
             **os.environ,
             **PRODUCTION,
             "PORT": str(free_port()),
             "DATABASE_URL": database_url,
             "WEB_CONCURRENCY": "1",
+            **extra,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         command = json.loads(_dockerfile("CMD"))
@@ -137,6 +139,22 @@ def test_healthcheck_fails_while_the_database_is_down(gunicorn):
     env = gunicorn(f"postgres://postgres@127.0.0.1:{free_port()}/nowhere")
     result = _healthcheck_once_booted(env)
     assert result.returncode == 1 and "503" in result.stdout
+
+
+def test_gunicorns_access_log_never_writes_the_query_string(gunicorn, tmp_path):
+    access_log = tmp_path / "access.log"
+    env = gunicorn(f"sqlite:///{tmp_path / 'db.sqlite3'}", GUNICORN_CMD_ARGS=f"--access-logfile {access_log}")
+    assert _healthcheck_once_booted(env).returncode == 0
+    url = f"http://127.0.0.1:{env['PORT']}/health?access_token=secret-token-value&code=secret-code"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Referer": f"{url}&x=1"}), timeout=30) as answer:
+        assert answer.status == 200
+    deadline = time.monotonic() + 10
+    while "secret" not in access_log.read_text() and access_log.read_text().count("/health") < 2:
+        assert time.monotonic() < deadline, access_log.read_text()
+        time.sleep(0.2)
+    lines = access_log.read_text()
+    assert '"GET /health HTTP/1.1" 200' in lines
+    assert "secret" not in lines and "access_token" not in lines
 
 
 def test_mail_handler_listens_on_mail_handler_host_and_its_healthcheck_passes():

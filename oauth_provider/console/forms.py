@@ -85,6 +85,12 @@ class ClientForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
         help_text="One per line (optional).",
     )
+    accepts_query_access_token = forms.BooleanField(
+        label="This app sends the access token in the query string (older libraries such as python-social-auth)",
+        required=False,
+        help_text="Userinfo then also accepts ?access_token= from this app (RFC 6750 2.3). Leave it off unless your "
+        "library needs it: tokens in URLs can leak (RFC 9700). The Authorization header always works.",
+    )
     published = forms.BooleanField(label="Show this app on the Discover page", required=False)
 
     def __init__(self, *args, creating: bool, **kwargs):
@@ -101,6 +107,7 @@ class ClientForm(forms.Form):
             "name": client.name,
             "home_url": client.home_url,
             "published": client.published,
+            "accepts_query_access_token": client.accepts_query_access_token,
             "policy_uri": client.policy_uri,
             "tos_uri": client.tos_uri,
             "redirect_uris": "\n".join(client.redirect_uris.split()),
@@ -138,6 +145,7 @@ class ClientForm(forms.Form):
             tos_uri=data.get("tos_uri", ""),
             redirect_uris=data["redirect_uris"],
             post_logout_redirect_uris=data["post_logout_redirect_uris"],
+            accepts_query_access_token=bool(data.get("accepts_query_access_token")),
             **{flow: bool(data.get(flow)) for flow in FLOW_FIELDS},
         )
 

@@ -10,7 +10,7 @@ from billing.models import Plan
 from oauth_provider.models import Authorization
 from oauth_provider.sessions import AUTH_TIME_SESSION_KEY
 from tests.factories import AliasFactory, AuthorizationFactory, ClientFactory, UserFactory
-from tests.oauth_provider.conftest import ISSUER, authorize_url, response_params
+from tests.oauth_provider.conftest import ISSUER, authorize_url, exchange, response_params
 
 
 def consent(http, app, **choices):
@@ -490,3 +490,17 @@ def test_registration_is_refused_not_ignored(signed_in, app, user, param):
     AuthorizationFactory(user=user, client=app)
     params = response_params(signed_in.get(authorize_url(app, **{param: "eyJhbGciOiJub25lIn0.e30."})))
     assert params["error"] == f"{param}_not_supported" and params["state"] == "xyz" and "code" not in params
+
+
+def test_no_scope_means_openid_email_profile_as_in_2019(signed_in, app, user):
+    # social-core's SimpleLogin backend sends no scope: the app still gets the alias and the name.
+    page = signed_in.get(authorize_url(app, scope=None))
+    assert page.status_code == 200
+    for label in ("Your identity for this app", "An email address", "Your name and avatar"):
+        assert label in page.content.decode()
+    code = response_params(signed_in.post(authorize_url(app, scope=None), {"email": "real", "name": "Ann"}))["code"]
+    assert set(Authorization.objects.get(user=user, client=app).scope.split()) == {"openid", "email", "profile"}
+    tokens = exchange(signed_in, app, code).json()
+    assert set(tokens["scope"].split()) == {"openid", "email", "profile"} and tokens["id_token"]
+    body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
+    assert body["email"] == user.email and body["name"] == "Ann"

@@ -1,6 +1,7 @@
 """The developer console: who gets in, registering clients, redirect URI messages, the client page, deleting."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -291,3 +292,24 @@ def test_privacy_policy_must_be_a_web_address(dev, owned, uri):
     assert response.status_code == 400 and response.context["form"].errors["policy_uri"]
     owned.refresh_from_db()
     assert owned.policy_uri == ""
+
+
+def test_the_query_string_token_switch_is_off_for_new_clients_and_editable(dev, developer, owned):
+    form = dev.get("/developer/clients/new").content.decode()
+    assert "This app sends the access token in the query string" in form
+    dev.post("/developer/clients/new", NEW)
+    assert not Client.objects.get(user=developer, name="Notes").accepts_query_access_token
+    page = dev.get(f"/developer/clients/{owned.client_id}/").content.decode()
+    assert 'name="accepts_query_access_token"' in page and "python-social-auth" in page
+    settings = {"name": owned.name, "allow_code_flow": "on", "redirect_uris": owned.redirect_uris}
+    response = dev.post(
+        f"/developer/clients/{owned.client_id}/settings", {**settings, "accepts_query_access_token": "on"}
+    )
+    assert response.status_code == 302
+    owned.refresh_from_db()
+    assert owned.accepts_query_access_token
+    page = dev.get(f"/developer/clients/{owned.client_id}/").content.decode()
+    assert re.search(r"<input type=\"checkbox\" name=\"accepts_query_access_token\"[^>]* checked>", page)
+    dev.post(f"/developer/clients/{owned.client_id}/settings", settings)
+    owned.refresh_from_db()
+    assert not owned.accepts_query_access_token
