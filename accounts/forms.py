@@ -2,7 +2,9 @@
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors
 from accounts.selectors import AliasOrder
@@ -43,6 +45,16 @@ class NameForm(forms.Form):
     """Change the name shown by default."""
 
     name = forms.CharField(max_length=128, label="Name", validators=[single_line])
+
+
+class LanguageForm(forms.Form):
+    """The language of pages and mails; each language is named in itself."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The language of my browser")), *settings.LANGUAGES],
+    )
 
 
 class AvatarForm(forms.Form):

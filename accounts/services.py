@@ -61,6 +61,13 @@ def user_update_name(*, user: User, name: str) -> User:
     return user
 
 
+def user_update_language(*, user: User, language: str) -> User:
+    """Remember the language of the person's pages and mails (empty: follow the browser)."""
+    user.language = language
+    user.save(update_fields=["language", "updated_at"])
+    return user
+
+
 def user_update_avatar(*, user: User, upload) -> User:
     """Replace the person's avatar with a checked, re-encoded copy of the upload."""
     content = image_normalize(upload=upload, name=secrets.token_hex(8))

@@ -4,6 +4,7 @@ import logging
 
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +25,7 @@ from accounts.forms import (
     AvatarForm,
     CustomAliasForm,
     DeleteAccountForm,
+    LanguageForm,
     NameForm,
     PartnerApplicationForm,
     PartnerCodeForm,
@@ -187,6 +191,7 @@ def alias_test_email(request, alias_id: int):
 def _settings_page(request, **forms):
     context = {
         "name_form": NameForm(initial={"name": request.user.name}),
+        "language_form": LanguageForm(initial={"language": request.user.language}),
         "avatar_form": AvatarForm(),
         "delete_form": DeleteAccountForm(user=request.user),
         "membership": membership_get(user=request.user),
@@ -216,6 +221,32 @@ def settings_name(request):
     services.user_update_name(user=request.user, name=form.cleaned_data["name"])
     messages.success(request, "Your name is updated.")
     return redirect("settings")
+
+
+@login_required
+@require_POST
+def settings_language(request):
+    """Choose the language of pages and mails; this browser remembers it after log out too."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, language_form=form)
+    language = form.cleaned_data["language"]
+    services.user_update_language(user=request.user, language=language)
+    translation.activate(language or translation.get_language_from_request(request))
+    messages.success(request, _("Your language is saved."))
+    response = redirect("settings")
+    if language:
+        response.set_cookie(
+            django_settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=django_settings.LANGUAGE_COOKIE_AGE,
+            secure=django_settings.LANGUAGE_COOKIE_SECURE,
+            httponly=django_settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=django_settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(django_settings.LANGUAGE_COOKIE_NAME, samesite=django_settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
 
 
 @login_required
