@@ -81,7 +81,10 @@ def ui_locales_language(request) -> str | None:
     """
     value = request.GET.get("ui_locales")
     if value is None and "next" in request.GET:
-        value = (parse_qs(urlsplit(request.GET["next"]).query).get("ui_locales") or [None])[0]
+        try:
+            value = (parse_qs(urlsplit(request.GET["next"]).query).get("ui_locales") or [None])[0]
+        except ValueError:  # not a URL (e.g. "http://[bad"): no hint
+            value = None
     for tag in (value or "").split()[:10]:
         try:
             return translation.get_supported_language_variant(tag)
