@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import selectors
 from accounts.selectors import AliasOrder
@@ -151,7 +152,11 @@ class AliasFilterForm(forms.Form):
     state = forms.ChoiceField(
         required=False,
         label=_("Forwarding"),
-        choices=[("", _("On or off")), ("on", _("On")), ("off", _("Off"))],
+        choices=[
+            ("", _("On or off")),
+            ("on", pgettext_lazy("forwarding", "On")),
+            ("off", pgettext_lazy("forwarding", "Off")),
+        ],
     )
     app = forms.ChoiceField(
         required=False,
