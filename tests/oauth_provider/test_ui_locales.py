@@ -55,3 +55,8 @@ def test_the_log_in_page_reached_from_an_app_follows_its_ui_locales(client, app)
 def test_a_malformed_next_is_harmless(client):
     response = client.get("/accounts/login/?next=" + quote("http://[bad/?ui_locales=fr"))
     assert response.status_code == 200
+
+
+def test_discovery_lists_the_ui_locales(client):
+    metadata = client.get("/.well-known/openid-configuration").json()
+    assert metadata["ui_locales_supported"] == ["en", "fr"]
