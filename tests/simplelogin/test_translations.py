@@ -30,7 +30,7 @@ KEYWORDS = {
     "pgettext_lazy": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
 }
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 # Words a template may show untranslated: the product's name, protocol vocabulary, and CSS classes in blocks.
 NOT_WORDS = {"SimpleLogin", "UTC", "DOCTYPE", "html", "iss", "RFC", "HTTP", "id", "token", "Userinfo"}
 NOT_WORDS |= {"default", "single"}  # {% block body_class %}
