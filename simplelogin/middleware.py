@@ -1,5 +1,6 @@
 """Site-wide request guards."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import JsonResponse
@@ -11,6 +12,10 @@ from simplelogin.views import bad_request, health
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 PROTOCOL_PREFIXES = ("/oauth/", "/oauth2/", "/.well-known/", "/jwks")
+# Endpoints that answer apps (JSON, English error descriptions): no page to translate, so no session or user query.
+MACHINE_ENDPOINTS = re.compile(
+    r"^/(api/|oauth2/register|oauth2?/(token|user_?info|me|introspect|revoke)/?$|\.well-known/|jwks)"
+)
 
 
 def _has_nul(querydict) -> bool:
@@ -101,6 +106,8 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
+        if MACHINE_ENDPOINTS.match(request.path_info):
+            return
         user = getattr(request, "user", None)
         language = user.language if user is not None and user.is_authenticated else ""
         language = language or ui_locales_language(request)

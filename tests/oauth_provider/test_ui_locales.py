@@ -60,3 +60,10 @@ def test_a_malformed_next_is_harmless(client):
 def test_discovery_lists_the_ui_locales(client):
     metadata = client.get("/.well-known/openid-configuration").json()
     assert metadata["ui_locales_supported"] == ["en", "fr"]
+
+
+def test_machine_endpoints_do_not_look_the_person_up_for_a_language(signed_in, user, django_assert_num_queries):
+    user.language = "fr"
+    user.save()
+    with django_assert_num_queries(0):
+        assert signed_in.get("/.well-known/openid-configuration").status_code == 200
