@@ -114,3 +114,8 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if MACHINE_ENDPOINTS.match(request.path_info):
+            return response  # the same JSON in every language: no Vary: Accept-Language for caches to split on
+        return super().process_response(request, response)

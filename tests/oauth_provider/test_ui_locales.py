@@ -67,3 +67,10 @@ def test_machine_endpoints_do_not_look_the_person_up_for_a_language(signed_in, u
     user.save()
     with django_assert_num_queries(0):
         assert signed_in.get("/.well-known/openid-configuration").status_code == 200
+
+
+def test_pages_vary_on_the_language_and_discovery_does_not(client):
+    assert "Accept-Language" in client.get("/accounts/login/")["Vary"]
+    assert client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr")["Content-Language"] == "fr"
+    discovery = client.get("/.well-known/openid-configuration", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Accept-Language" not in discovery.get("Vary", "") and "Content-Language" not in discovery
