@@ -158,3 +158,9 @@ def test_the_alias_test_mail_is_in_its_owners_language(signed_in, user, smtp_ser
     assert message["Subject"] == "E-mail de test de SimpleLogin"
     assert f"Ceci est un e-mail de test envoyé à votre alias {alias.email}." in message.get_content()
     assert "Un e-mail de test a été envoyé" in text(signed_in.get("/dashboard/"))
+
+
+def test_allauths_own_pages_come_in_french_too(client):
+    page = text(client.get("/accounts/password/reset/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert '<html lang="fr"' in page
+    assert "Réinitialisation du mot de passe" in page and "Password Reset" not in page
