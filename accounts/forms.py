@@ -164,3 +164,13 @@ class AliasFilterForm(forms.Form):
         """True when a search or a filter narrows the list."""
         criteria = self.criteria()
         return bool(criteria["search"]) or criteria["enabled"] is not None or criteria["used_by_app"] is not None
+
+
+class EndOtherSessionsForm(forms.Form):
+    """Sign out of every other browser; optionally of every app too."""
+
+    revoke_apps = forms.BooleanField(
+        required=False,
+        label="Also sign out of the apps",
+        help_text="Every app you signed in to with SimpleLogin loses its access and asks you to sign in again.",
+    )

@@ -1,5 +1,7 @@
 """Reads about people's addresses and their aliases."""
 
+import re
+
 from allauth.account.models import EmailAddress
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -135,3 +137,52 @@ def user_second_factors(*, user) -> list[str]:
     labels = {Authenticator.Type.TOTP: "authenticator app", Authenticator.Type.WEBAUTHN: "security key or passkey"}
     types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     return [label for kind, label in labels.items() if kind in types]
+
+
+_BROWSERS = (
+    ("Edge", r"Edg(e|A|iOS)?/"),
+    ("Opera", r"OPR/|Opera"),
+    ("Firefox", r"Firefox/|FxiOS/"),
+    ("Chrome", r"Chrome/|CriOS/|Chromium/"),
+    ("Safari", r"Safari/"),
+)
+_SYSTEMS = (
+    ("iPhone", r"iPhone"),
+    ("iPad", r"iPad"),
+    ("Android", r"Android"),
+    ("Windows", r"Windows"),
+    ("macOS", r"Mac OS X|Macintosh"),
+    ("ChromeOS", r"CrOS"),
+    ("Linux", r"Linux|X11"),
+)
+
+
+def user_agent_describe(*, user_agent: str) -> str:
+    """A browser's User-Agent header as a person reads it: "Firefox on Windows", or "Unknown browser"."""
+    browser = next((name for name, pattern in _BROWSERS if re.search(pattern, user_agent)), None)
+    system = next((name for name, pattern in _SYSTEMS if re.search(pattern, user_agent)), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or (f"A browser on {system}" if system else "Unknown browser")
+
+
+def usersession_list(*, user, current_session_key: str | None) -> list:
+    """Where the person is signed in (allauth.usersessions), most recently seen first, each with `.device`.
+
+    Sessions that ended (expired, logged out) are dropped on the way (allauth's `purge_and_list`).
+    """
+    from allauth.usersessions.models import UserSession
+
+    sessions = sorted(UserSession.objects.purge_and_list(user), key=lambda s: s.last_seen_at, reverse=True)
+    for session in sessions:
+        session.device = user_agent_describe(user_agent=session.user_agent)
+        session.current = session.session_key == current_session_key
+    sessions.sort(key=lambda s: not s.current)
+    return sessions
+
+
+def usersession_get_for_user(*, user, session_id: int):
+    """One of the person's sessions; raises UserSession.DoesNotExist for someone else's."""
+    from allauth.usersessions.models import UserSession
+
+    return UserSession.objects.get(user=user, pk=session_id)

@@ -4,6 +4,12 @@ from django.urls import path
 
 from accounts import views
 
+# Served before allauth's own /accounts/sessions/ (simplelogin/urls.py): the same page name, in our look.
+usersessions_urlpatterns = [
+    path("", views.usersessions, name="usersessions_list"),
+    path("<int:session_id>/end", views.usersession_end, name="usersession_end"),
+]
+
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/aliases/random", views.alias_create_random, name="alias_create_random"),

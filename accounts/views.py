@@ -22,6 +22,7 @@ from accounts.forms import (
     AvatarForm,
     CustomAliasForm,
     DeleteAccountForm,
+    EndOtherSessionsForm,
     NameForm,
     PartnerApplicationForm,
     PartnerCodeForm,
@@ -296,6 +297,45 @@ def api_key_delete(request, api_key_id: int):
     services.api_key_delete(api_key=api_key)
     messages.success(request, f"The API key “{api_key.name}” is deleted; it no longer works.")
     return redirect("settings")
+
+
+# --- where you're signed in (allauth.usersessions, in our look) ----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def usersessions(request):
+    """The person's sessions: device, IP, last seen; POST signs out every other one (and, if ticked, the apps)."""
+    sessions = selectors.usersession_list(user=request.user, current_session_key=request.session.session_key)
+    form = EndOtherSessionsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        others = [session for session in sessions if not session.current]
+        revoke_apps = form.cleaned_data["revoke_apps"]
+        count = services.usersessions_end(request=request, user=request.user, sessions=others, revoke_apps=revoke_apps)
+        text = f"You are signed out of {count} other session{'s' if count != 1 else ''}."
+        messages.success(request, text + (" Every app must ask you to sign in again." if revoke_apps else ""))
+        return redirect("usersessions_list")
+    return render(request, "usersessions/usersession_list.html", {"sessions": sessions, "form": form})
+
+
+@login_required
+@require_POST
+def usersession_end(request, session_id: int):
+    """Sign out of one session (another browser, or this one)."""
+    from allauth.usersessions.models import UserSession
+
+    try:
+        session = selectors.usersession_get_for_user(user=request.user, session_id=session_id)
+    except UserSession.DoesNotExist:
+        raise Http404("No such session.") from None
+    current = session.session_key == request.session.session_key
+    services.usersessions_end(request=request, user=request.user, sessions=[session])
+    if current:
+        return redirect("account_login")
+    messages.success(
+        request, f"That session ({selectors.user_agent_describe(user_agent=session.user_agent)}) is signed out."
+    )
+    return redirect("usersessions_list")
 
 
 # --- the partner programme (who is a developer) ------------------------------------------------------------

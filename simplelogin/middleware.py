@@ -1,5 +1,10 @@
 """Site-wide request guards."""
 
+import hashlib
+
+from allauth.usersessions.middleware import UserSessionsMiddleware
+from django.conf import settings
+from django.core.cache import cache
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -68,3 +73,19 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class SessionActivityMiddleware(UserSessionsMiddleware):
+    """allauth.usersessions' activity tracking (last seen, IP), written at most once a minute per session.
+
+    allauth writes the session's row on every request; a cache mark per session skips the writes in between.
+    """
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        key = session.session_key if session is not None else None
+        if key:
+            mark = "usersession-seen:" + hashlib.sha256(key.encode()).hexdigest()
+            if not cache.add(mark, 1, timeout=settings.USERSESSIONS_SEEN_INTERVAL):
+                return self.get_response(request)
+        return super().__call__(request)

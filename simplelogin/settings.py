@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.mfa",
+    "allauth.usersessions",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simplelogin.middleware.SessionActivityMiddleware",  # allauth.usersessions' middleware, once a minute
 ]
 
 ROOT_URLCONF = "simplelogin.urls"
@@ -187,6 +189,10 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "SimpleLogin"
 MFA_TOTP_TOLERANCE = 1  # the code before and after the current one count too (phone clocks drift); each works once
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # plain-http origins other than localhost: local development only
+# "Where you're signed in" (allauth.usersessions, /accounts/sessions/): each request of a signed-in person updates
+# the session's IP and last-seen time, at most once every USERSESSIONS_SEEN_INTERVAL seconds per session.
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_SEEN_INTERVAL = 60
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_QUERY_EMAIL = True
