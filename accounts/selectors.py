@@ -35,6 +35,11 @@ def email_verified_user_ids(*, email: str) -> set[int]:
     return set(EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True))
 
 
+def email_pending_get(*, user) -> EmailAddress | None:
+    """The address the person is changing to, not verified yet (it counts for nothing until it is), or None."""
+    return EmailAddress.objects.get_new(user)
+
+
 class AliasOrder(models.TextChoices):
     """How the dashboard sorts aliases."""
 

@@ -194,6 +194,7 @@ def _settings_page(request, **forms):
         "api_keys": list(selectors.api_key_list(user=request.user)),
         "api_key_form": ApiKeyForm(),
         "mfa_types": selectors.user_second_factors(user=request.user),
+        "pending_email": selectors.email_pending_get(user=request.user),
     }
     context.update(forms)
     status = 400 if forms else 200
