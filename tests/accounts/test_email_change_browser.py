@@ -6,10 +6,12 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 
-from tests.accounts.forwarding.conftest import RunningHandler, shared_connection_executor  # noqa: F401
+from tests.accounts.forwarding.conftest import RunningHandler, shared_connection_executor
 from tests.factories import AliasFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+mail_executor = shared_connection_executor  # the forwarding tests' fixture: the handler sees the test's rows
 
 NEW = "me@new-provider.example"
 
@@ -23,18 +25,13 @@ def received_by(smtp_server, address, subject_part):
 
 
 def test_change_the_email_verify_it_and_aliases_follow(
-    page,
-    live_server,
-    settings,
-    smtp_server,
-    shared_connection_executor,
-    password,  # noqa: F811
+    page, live_server, settings, smtp_server, mail_executor, password
 ):
     settings.URL = site = live_server.url
     user = UserFactory()
     old = user.email
     alias = AliasFactory(user=user)
-    handler = RunningHandler(shared_connection_executor)
+    handler = RunningHandler(mail_executor)
     try:
         page.goto(f"{site}/accounts/login/")
         page.get_by_label("Email").fill(old)
