@@ -5,6 +5,7 @@ import re
 from allauth.account.models import EmailAddress
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Alias, ApiKey, User
 from accounts.services import KEY_PREFIX, api_key_hash
@@ -191,3 +192,94 @@ def usersession_get_for_user(*, user, session_id: int):
     from allauth.usersessions.models import UserSession
 
     return UserSession.objects.get(user=user, pk=session_id)
+
+
+EXPORT_FORMAT = "simplelogin-export/1"
+
+
+def user_data_export(*, user) -> dict:
+    """Everything SimpleLogin holds about the person, for "Download my data" (never a secret, key or token)."""
+    from billing.selectors import billing_overview
+    from oauth_provider.claims import Identity, claims_build
+    from oauth_provider.models import Authorization, Client
+
+    aliases = list(
+        Alias.objects.filter(user=user)
+        .select_related("stats")
+        .prefetch_related("authorizations__client")
+        .order_by("created_at", "id")
+    )
+    authorizations = (
+        Authorization.objects.filter(user=user).select_related("client", "alias", "user").order_by("created_at")
+    )
+    billing = billing_overview(user=user)
+    membership = billing.membership
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now(),
+        "profile": {
+            "email": user.email,
+            "name": user.name,
+            "has_avatar": bool(user.avatar),
+            "created_at": user.created_at,
+            "last_login": user.last_login,
+            "is_developer": user.is_developer,
+            "second_factors": user_second_factors(user=user),
+        },
+        "plan": {
+            "plan": membership.plan if membership else None,
+            "is_premium": billing.is_premium,
+            "started_at": membership.created_at if membership else None,
+            "expires_at": billing.ends_at,
+            "renews_at": billing.renews_at,
+        },
+        "aliases": [_alias_export(alias) for alias in aliases],
+        "apps": [
+            {
+                "name": authorization.client.name,
+                "client_id": authorization.client.client_id,
+                "granted_at": authorization.created_at,
+                "last_used_at": authorization.last_used_at,
+                "scopes": authorization.scope.split(),
+                "receives": claims_build(
+                    identity=Identity.from_authorization(authorization), scopes=set(authorization.scope.split())
+                ),
+            }
+            for authorization in authorizations
+        ],
+        "api_keys": [
+            {
+                "name": key.name,
+                "starts_with": key.prefix,
+                "created_at": key.created_at,
+                "last_used_at": key.last_used_at,
+            }
+            for key in api_key_list(user=user)
+        ],
+        "clients": [
+            {
+                "name": client.name,
+                "client_id": client.client_id,
+                "client_type": client.client_type,
+                "redirect_uris": client.redirect_uris.split(),
+                "home_url": client.home_url,
+                "published": client.published,
+                "created_at": client.created,
+            }
+            for client in Client.objects.filter(user=user).order_by("created", "id")
+        ],
+    }
+
+
+def _alias_export(alias: Alias) -> dict:
+    stats = getattr(alias, "stats", None)
+    return {
+        "email": alias.email,
+        "enabled": alias.enabled,
+        "note": alias.note,
+        "created_at": alias.created_at,
+        "forwarded": stats.forwarded if stats else 0,
+        "replied": stats.replied if stats else 0,
+        "blocked": stats.blocked if stats else 0,
+        "used_by_apps": sorted(authorization.client.name for authorization in alias.authorizations.all()),
+    }

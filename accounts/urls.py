@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/name", views.settings_name, name="settings_name"),
     path("settings/avatar", views.settings_avatar, name="settings_avatar"),
     path("settings/delete", views.settings_delete, name="settings_delete"),
+    path("settings/export", views.settings_export, name="settings_export"),
     path("settings/api-keys/", views.api_key_create, name="api_key_create"),
     path("settings/api-keys/<int:api_key_id>/delete", views.api_key_delete, name="api_key_delete"),
     path("partner/", views.partner, name="partner"),

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -189,7 +190,6 @@ def _settings_page(request, **forms):
     context = {
         "name_form": NameForm(initial={"name": request.user.name}),
         "avatar_form": AvatarForm(),
-        "delete_form": DeleteAccountForm(user=request.user),
         "membership": membership_get(user=request.user),
         "api_keys": list(selectors.api_key_list(user=request.user)),
         "api_key_form": ApiKeyForm(),
@@ -241,13 +241,24 @@ def settings_avatar(request):
 
 
 @login_required
-@require_POST
-@reauthentication_required
+@require_http_methods(["GET"])
+def settings_export(request):
+    """ "Download my data": the person's data as a JSON file."""
+    data = selectors.user_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    filename = f"simplelogin-data-{timezone.now():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def settings_delete(request):
-    """Delete the account after the password is re-entered."""
-    form = DeleteAccountForm(request.POST, user=request.user)
+    """Its own page (so a wrong password shows at the form), offering the data download; POST deletes the account."""
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if not form.is_valid():
-        return _settings_page(request, delete_form=form)
+        return render(request, "accounts/delete_account.html", {"form": form}, status=400 if form.errors else 200)
     user = request.user
     logout(request)
     services.user_delete(user=user)
