@@ -70,6 +70,12 @@ class DeleteAccountForm(forms.Form):
             raise ValidationError("Type your email address to confirm.")
         return password
 
+    def full_clean(self):
+        """A refused password takes the focus, so the browser scrolls to it and its error, however long the page."""
+        super().full_clean()
+        if "password" in self.errors:
+            self.fields["password"].widget.attrs["autofocus"] = True
+
 
 class ResendVerificationForm(forms.Form):
     """Ask for a new verification link."""

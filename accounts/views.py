@@ -285,27 +285,28 @@ def resend_verification(request):
 @require_POST
 @reauthentication_required
 def api_key_create(request):
-    """Create a key and show it once on its own page; errors go back to the settings page."""
+    """Create a key and show it once on its own page; errors show at the key form of the settings page."""
     form = ApiKeyForm(request.POST)
+    if form.is_valid():
+        try:
+            api_key, raw_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
+        except ApiKeyError as error:
+            form.add_error("name", str(error))
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("name", ["Give the key a name."])))
-        return redirect("settings")
-    try:
-        api_key, raw_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
-    except ApiKeyError as error:
-        messages.error(request, str(error))
-        return redirect("settings")
+        return _settings_page(request, api_key_form=form)
     return render(request, "accounts/api_key_created.html", {"api_key": api_key, "raw_key": raw_key}, status=201)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_delete(request, api_key_id: int):
-    """Delete one of the person's keys; it stops working at once."""
+    """Confirm (GET), then delete (POST) one of the person's keys; it stops working at once."""
     try:
         api_key = selectors.api_key_get_for_user(user=request.user, api_key_id=api_key_id)
     except ApiKey.DoesNotExist:
         raise Http404("No such API key.") from None
+    if request.method == "GET":
+        return render(request, "accounts/api_key_delete.html", {"api_key": api_key})
     services.api_key_delete(api_key=api_key)
     messages.success(request, f"The API key “{api_key.name}” is deleted; it no longer works.")
     return redirect("settings")

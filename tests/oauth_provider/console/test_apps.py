@@ -114,3 +114,12 @@ def test_other_peoples_authorizations_answer_404(signed_in, app):
     assert signed_in.post(f"/apps/{app.client_id}/alias", {}).status_code == 404
     assert signed_in.post("/apps/no-such-app/revoke").status_code == 404
     assert Authorization.objects.filter(pk=theirs.pk).exists()
+
+
+def test_revoking_asks_first_on_a_page_of_its_own(signed_in, user, app, authorization):
+    assert f'href="/apps/{app.client_id}/revoke"' in signed_in.get("/apps/").content.decode()
+    confirm = signed_in.get(f"/apps/{app.client_id}/revoke")
+    page = confirm.content.decode()
+    assert confirm.status_code == 200 and f"Revoke {app.name}'s access?" in page and "<script" not in page
+    assert Authorization.objects.filter(pk=authorization.pk).exists()
+    assert signed_in.get("/apps/no-such-app/revoke").status_code == 404
