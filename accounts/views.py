@@ -243,7 +243,7 @@ def settings_avatar(request):
 @login_required
 @require_http_methods(["GET"])
 def settings_export(request):
-    """ "Download my data": the person's data as a JSON file."""
+    """Serve "Download my data": the person's data as a JSON file (an attachment)."""
     data = selectors.user_data_export(user=request.user)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     filename = f"simplelogin-data-{timezone.now():%Y-%m-%d}.json"
