@@ -111,6 +111,7 @@ def test_cancelling_the_change_keeps_the_old_address(reauthenticated, user, smtp
     link = verification_link(smtp_server, NEW)
     reauthenticated.post("/accounts/email/", {"email": NEW, "action_remove": ""})
     assert not EmailAddress.objects.filter(email=NEW).exists()
+    assert "[SimpleLogin] Your email change is cancelled" in subjects_to(smtp_server, old)
     reauthenticated.post(link)
     user.refresh_from_db()
     assert user.email == old
