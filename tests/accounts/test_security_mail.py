@@ -116,7 +116,7 @@ def test_a_sign_in_from_a_new_browser_mails_once(returning, password, smtp_serve
     log_in(laptop, returning, password)
     [mail] = mails(smtp_server, "New sign-in to your account")
     assert_our_security_mail(mail, returning)
-    assert "from a browser it was not used on before" in body(mail)
+    assert "from a browser that had never signed in to it before" in body(mail)
 
     laptop.post("/accounts/logout/")
     log_in(laptop, returning, password)
