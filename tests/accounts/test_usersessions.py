@@ -145,3 +145,19 @@ def test_the_forms_need_a_csrf_token(user, password):
 )
 def test_user_agents_read_as_devices(user_agent, device):
     assert user_agent_describe(user_agent=user_agent) == device
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "status"),
+    [
+        ("get", "/accounts/sessions/999999/end", None, 405),
+        ("post", "/accounts/sessions/999999/end", {}, 404),
+        ("post", "/accounts/sessions/", {"revoke_apps": "\x00"}, 400),
+        ("get", "/settings/api-keys/999999/delete", None, 404),
+        ("post", "/settings/export", {}, 405),
+        ("get", "/apps/no-such-app/revoke", None, 404),
+    ],
+)
+def test_odd_requests_to_the_new_pages_get_a_clear_answer(laptop, method, path, data, status):
+    response = getattr(laptop, method)(path, data) if data is not None else getattr(laptop, method)(path)
+    assert response.status_code == status
