@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,21 @@ def site_url(path: str) -> str:
 def signup_language() -> str:
     """The language of the sign-up page becomes the person's, so later mail (trial ending) is in it too."""
     return translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else ""
+
+
+KNOWN_BROWSER_COOKIE = "sl_known_browser"
+KNOWN_BROWSER_SALT = "accounts.known-browser"
+KNOWN_BROWSER_MAX_ACCOUNTS = 10
+
+
+def _known_browser_mark(user) -> str:
+    return salted_hmac(KNOWN_BROWSER_SALT, str(user.pk)).hexdigest()[:24]
+
+
+def _known_browser_marks(request) -> list[str]:
+    """The accounts that signed in on this browser before (a signed cookie: a mark per account, no ids)."""
+    value = request.get_signed_cookie(KNOWN_BROWSER_COOKIE, default="", salt=KNOWN_BROWSER_SALT)
+    return [mark for mark in value.split(",") if mark]
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -74,13 +90,57 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def send_mail(self, template_prefix, email, context):
-        """Every allauth mail names the site from URL, in the recipient's language when they chose one."""
-        context = {**context, "current_site": SimpleNamespace(name="SimpleLogin", domain=urlsplit(settings.URL).netloc)}
+        """Every allauth mail names the site from URL, in the recipient's language when they chose one; allauth
+        builds its sign-up link from the request."""
+        context = {
+            **context,
+            "current_site": SimpleNamespace(name="SimpleLogin", domain=urlsplit(settings.URL).netloc),
+            "site_url": settings.URL,
+            "forgot_password_url": site_url(reverse("account_reset_password")),
+            "signed_in_url": site_url(reverse("usersessions_list")),
+        }
         if "signup_url" in context:
             context["signup_url"] = site_url(reverse("account_signup"))
         user = context.get("user")
         with translation.override(getattr(user, "language", "") or translation.get_language()):
             super().send_mail(template_prefix, email, context)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """Security mail (allauth's notifications): it names the person and their browser; an email change is told
+        to the old address (allauth's) and to the new one (ours)."""
+        context = {
+            **(context or {}),
+            "user": user,
+            "device": account_selectors.user_agent_describe(user_agent=self.get_http_user_agent(self.request)),
+        }
+        super().send_notification_mail(template_prefix, user, context, email)
+        if template_prefix == "account/email/email_changed" and context.get("to_email"):
+            super().send_notification_mail("account/email/email_changed_new", user, context, context["to_email"])
+
+    def login(self, request, user):
+        """Remember whether the person ever signed in before: their first sign-in is no news to them."""
+        request.signed_in_before = user.last_login is not None
+        super().login(request, user)
+
+    def post_login(self, request, user, **kwargs):
+        """A sign-in from a browser this account never signed in on mails the person; the browser is remembered."""
+        response = super().post_login(request, user, **kwargs)
+        marks = _known_browser_marks(request)
+        mark = _known_browser_mark(user)
+        if mark not in marks:
+            if getattr(request, "signed_in_before", False) and not kwargs.get("signup"):
+                self.send_notification_mail("account/email/new_sign_in", user)
+            value = ",".join([*marks, mark][-KNOWN_BROWSER_MAX_ACCOUNTS:])
+            response.set_signed_cookie(
+                KNOWN_BROWSER_COOKIE,
+                value,
+                salt=KNOWN_BROWSER_SALT,
+                max_age=60 * 60 * 24 * 400,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
     def get_reauthentication_methods(self, user):
         """A person with a second factor re-authenticates with it (a code, a recovery code or a key), not the password.

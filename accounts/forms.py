@@ -83,6 +83,12 @@ class DeleteAccountForm(forms.Form):
             raise ValidationError(_("Type your email address to confirm."))
         return password
 
+    def full_clean(self):
+        """A refused password takes the focus, so the browser scrolls to it and its error, however long the page."""
+        super().full_clean()
+        if "password" in self.errors:
+            self.fields["password"].widget.attrs["autofocus"] = True
+
 
 class ResendVerificationForm(forms.Form):
     """Ask for a new verification link."""
@@ -183,3 +189,13 @@ class AliasFilterForm(forms.Form):
         """True when a search or a filter narrows the list."""
         criteria = self.criteria()
         return bool(criteria["search"]) or criteria["enabled"] is not None or criteria["used_by_app"] is not None
+
+
+class EndOtherSessionsForm(forms.Form):
+    """Sign out of every other browser; optionally of every app too."""
+
+    revoke_apps = forms.BooleanField(
+        required=False,
+        label="Also sign out of the apps",
+        help_text="Every app you signed in to with SimpleLogin loses its access and asks you to sign in again.",
+    )

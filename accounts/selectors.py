@@ -1,8 +1,11 @@
 """Reads about people's addresses and their aliases."""
 
+import re
+
 from allauth.account.models import EmailAddress
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Alias, ApiKey, User
@@ -32,6 +35,11 @@ def email_is_taken(*, email: str) -> bool:
 def email_verified_user_ids(*, email: str) -> set[int]:
     """The people for whom this address is verified (password resets go only there)."""
     return set(EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True))
+
+
+def email_pending_get(*, user) -> EmailAddress | None:
+    """The address the person is changing to, not verified yet (it counts for nothing until it is), or None."""
+    return EmailAddress.objects.get_new(user)
 
 
 class AliasOrder(models.TextChoices):
@@ -136,3 +144,143 @@ def user_second_factors(*, user) -> list[str]:
     labels = {Authenticator.Type.TOTP: "authenticator app", Authenticator.Type.WEBAUTHN: "security key or passkey"}
     types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     return [label for kind, label in labels.items() if kind in types]
+
+
+_BROWSERS = (
+    ("Edge", r"Edg(e|A|iOS)?/"),
+    ("Opera", r"OPR/|Opera"),
+    ("Firefox", r"Firefox/|FxiOS/"),
+    ("Chrome", r"Chrome/|CriOS/|Chromium/"),
+    ("Safari", r"Safari/"),
+)
+_SYSTEMS = (
+    ("iPhone", r"iPhone"),
+    ("iPad", r"iPad"),
+    ("Android", r"Android"),
+    ("Windows", r"Windows"),
+    ("macOS", r"Mac OS X|Macintosh"),
+    ("ChromeOS", r"CrOS"),
+    ("Linux", r"Linux|X11"),
+)
+
+
+def user_agent_describe(*, user_agent: str) -> str:
+    """A browser's User-Agent header as a person reads it: "Firefox on Windows", or "Unknown browser"."""
+    browser = next((name for name, pattern in _BROWSERS if re.search(pattern, user_agent)), None)
+    system = next((name for name, pattern in _SYSTEMS if re.search(pattern, user_agent)), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or (f"A browser on {system}" if system else "Unknown browser")
+
+
+def usersession_list(*, user, current_session_key: str | None) -> list:
+    """Where the person is signed in (allauth.usersessions), most recently seen first, each with `.device`.
+
+    Sessions that ended (expired, logged out) are dropped on the way (allauth's `purge_and_list`).
+    """
+    from allauth.usersessions.models import UserSession
+
+    sessions = sorted(UserSession.objects.purge_and_list(user), key=lambda s: s.last_seen_at, reverse=True)
+    for session in sessions:
+        session.device = user_agent_describe(user_agent=session.user_agent)
+        session.current = session.session_key == current_session_key
+    sessions.sort(key=lambda s: not s.current)
+    return sessions
+
+
+def usersession_get_for_user(*, user, session_id: int):
+    """One of the person's sessions; raises UserSession.DoesNotExist for someone else's."""
+    from allauth.usersessions.models import UserSession
+
+    return UserSession.objects.get(user=user, pk=session_id)
+
+
+EXPORT_FORMAT = "simplelogin-export/1"
+
+
+def user_data_export(*, user) -> dict:
+    """Everything SimpleLogin holds about the person, for "Download my data" (never a secret, key or token)."""
+    from billing.selectors import billing_overview
+    from oauth_provider.claims import Identity, claims_build
+    from oauth_provider.models import Authorization, Client
+
+    aliases = list(
+        Alias.objects.filter(user=user)
+        .select_related("stats")
+        .prefetch_related("authorizations__client")
+        .order_by("created_at", "id")
+    )
+    authorizations = (
+        Authorization.objects.filter(user=user).select_related("client", "alias", "user").order_by("created_at")
+    )
+    billing = billing_overview(user=user)
+    membership = billing.membership
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now(),
+        "profile": {
+            "email": user.email,
+            "name": user.name,
+            "has_avatar": bool(user.avatar),
+            "created_at": user.created_at,
+            "last_login": user.last_login,
+            "is_developer": user.is_developer,
+            "second_factors": user_second_factors(user=user),
+        },
+        "plan": {
+            "plan": membership.plan if membership else None,
+            "is_premium": billing.is_premium,
+            "started_at": membership.created_at if membership else None,
+            "expires_at": billing.ends_at,
+            "renews_at": billing.renews_at,
+        },
+        "aliases": [_alias_export(alias) for alias in aliases],
+        "apps": [
+            {
+                "name": authorization.client.name,
+                "client_id": authorization.client.client_id,
+                "granted_at": authorization.created_at,
+                "last_used_at": authorization.last_used_at,
+                "scopes": authorization.scope.split(),
+                "receives": claims_build(
+                    identity=Identity.from_authorization(authorization), scopes=set(authorization.scope.split())
+                ),
+            }
+            for authorization in authorizations
+        ],
+        "api_keys": [
+            {
+                "name": key.name,
+                "starts_with": key.prefix,
+                "created_at": key.created_at,
+                "last_used_at": key.last_used_at,
+            }
+            for key in api_key_list(user=user)
+        ],
+        "clients": [
+            {
+                "name": client.name,
+                "client_id": client.client_id,
+                "client_type": client.client_type,
+                "redirect_uris": client.redirect_uris.split(),
+                "home_url": client.home_url,
+                "published": client.published,
+                "created_at": client.created,
+            }
+            for client in Client.objects.filter(user=user).order_by("created", "id")
+        ],
+    }
+
+
+def _alias_export(alias: Alias) -> dict:
+    stats = getattr(alias, "stats", None)
+    return {
+        "email": alias.email,
+        "enabled": alias.enabled,
+        "note": alias.note,
+        "created_at": alias.created_at,
+        "forwarded": stats.forwarded if stats else 0,
+        "replied": stats.replied if stats else 0,
+        "blocked": stats.blocked if stats else 0,
+        "used_by_apps": sorted(authorization.client.name for authorization in alias.authorizations.all()),
+    }

@@ -544,3 +544,24 @@ def partner_application_import_update(
     if changed:
         application.save(update_fields=[*changed, "updated_at"])
     return application
+
+
+def usersessions_end(*, request, user: User, sessions: list, revoke_apps: bool = False) -> int:
+    """Sign the person out of these sessions (allauth.usersessions); with `revoke_apps` also of every app.
+
+    Ending the current session logs this browser out too. Returns how many sessions ended.
+    """
+    from allauth.account.internal.flows.logout import logout
+    from allauth.usersessions.adapter import get_adapter
+
+    from oauth_provider.services import tokens_revoke_for_user
+
+    sessions = [session for session in sessions if session.user_id == user.pk]
+    has_current = any(session.session_key == request.session.session_key for session in sessions)
+    get_adapter().end_sessions(sessions)
+    if revoke_apps:
+        tokens_revoke_for_user(user_id=user.pk)
+    log.info("sessions ended user_id=%s sessions=%s apps_revoked=%s", user.pk, len(sessions), revoke_apps)
+    if has_current:
+        logout(request)
+    return len(sessions)

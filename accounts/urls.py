@@ -4,6 +4,12 @@ from django.urls import path
 
 from accounts import views
 
+# Served before allauth's own /accounts/sessions/ (simplelogin/urls.py): the same page name, in our look.
+usersessions_urlpatterns = [
+    path("", views.usersessions, name="usersessions_list"),
+    path("<int:session_id>/end", views.usersession_end, name="usersession_end"),
+]
+
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/aliases/random", views.alias_create_random, name="alias_create_random"),
@@ -17,6 +23,7 @@ urlpatterns = [
     path("settings/language", views.settings_language, name="settings_language"),
     path("settings/avatar", views.settings_avatar, name="settings_avatar"),
     path("settings/delete", views.settings_delete, name="settings_delete"),
+    path("settings/export", views.settings_export, name="settings_export"),
     path("settings/api-keys/", views.api_key_create, name="api_key_create"),
     path("settings/api-keys/<int:api_key_id>/delete", views.api_key_delete, name="api_key_delete"),
     path("partner/", views.partner, name="partner"),

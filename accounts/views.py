@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +25,7 @@ from accounts.forms import (
     AvatarForm,
     CustomAliasForm,
     DeleteAccountForm,
+    EndOtherSessionsForm,
     LanguageForm,
     NameForm,
     PartnerApplicationForm,
@@ -198,11 +199,11 @@ def _settings_page(request, **forms):
         "name_form": NameForm(initial={"name": request.user.name}),
         "language_form": LanguageForm(initial={"language": request.user.language}),
         "avatar_form": AvatarForm(),
-        "delete_form": DeleteAccountForm(user=request.user),
         "membership": membership_get(user=request.user),
         "api_keys": list(selectors.api_key_list(user=request.user)),
         "api_key_form": ApiKeyForm(),
         "mfa_types": selectors.user_second_factors(user=request.user),
+        "pending_email": selectors.email_pending_get(user=request.user),
     }
     context.update(forms)
     status = 400 if forms else 200
@@ -275,13 +276,24 @@ def settings_avatar(request):
 
 
 @login_required
-@require_POST
-@reauthentication_required
+@require_http_methods(["GET"])
+def settings_export(request):
+    """Serve "Download my data": the person's data as a JSON file (an attachment)."""
+    data = selectors.user_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    filename = f"simplelogin-data-{timezone.now():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def settings_delete(request):
-    """Delete the account after the password is re-entered."""
-    form = DeleteAccountForm(request.POST, user=request.user)
+    """Its own page (so a wrong password shows at the form), offering the data download; POST deletes the account."""
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if not form.is_valid():
-        return _settings_page(request, delete_form=form)
+        return render(request, "accounts/delete_account.html", {"form": form}, status=400 if form.errors else 200)
     user = request.user
     logout(request)
     services.user_delete(user=user)
@@ -308,30 +320,70 @@ def resend_verification(request):
 @require_POST
 @reauthentication_required
 def api_key_create(request):
-    """Create a key and show it once on its own page; errors go back to the settings page."""
+    """Create a key and show it once on its own page; errors show at the key form of the settings page."""
     form = ApiKeyForm(request.POST)
+    if form.is_valid():
+        try:
+            api_key, raw_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
+        except ApiKeyError as error:
+            form.add_error("name", str(error))
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("name", [_("Give the key a name.")])))
-        return redirect("settings")
-    try:
-        api_key, raw_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
-    except ApiKeyError as error:
-        messages.error(request, str(error))
-        return redirect("settings")
+        return _settings_page(request, api_key_form=form)
     return render(request, "accounts/api_key_created.html", {"api_key": api_key, "raw_key": raw_key}, status=201)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_delete(request, api_key_id: int):
-    """Delete one of the person's keys; it stops working at once."""
+    """Confirm (GET), then delete (POST) one of the person's keys; it stops working at once."""
     try:
         api_key = selectors.api_key_get_for_user(user=request.user, api_key_id=api_key_id)
     except ApiKey.DoesNotExist:
         raise Http404(_("No such API key.")) from None
+    if request.method == "GET":
+        return render(request, "accounts/api_key_delete.html", {"api_key": api_key})
     services.api_key_delete(api_key=api_key)
     messages.success(request, _("The API key “%(name)s” is deleted; it no longer works.") % {"name": api_key.name})
     return redirect("settings")
+
+
+# --- where you're signed in (allauth.usersessions, in our look) ----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def usersessions(request):
+    """The person's sessions: device, IP, last seen; POST signs out every other one (and, if ticked, the apps)."""
+    sessions = selectors.usersession_list(user=request.user, current_session_key=request.session.session_key)
+    form = EndOtherSessionsForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        others = [session for session in sessions if not session.current]
+        revoke_apps = form.cleaned_data["revoke_apps"]
+        count = services.usersessions_end(request=request, user=request.user, sessions=others, revoke_apps=revoke_apps)
+        text = f"You are signed out of {count} other session{'s' if count != 1 else ''}."
+        messages.success(request, text + (" Every app must ask you to sign in again." if revoke_apps else ""))
+        return redirect("usersessions_list")
+    return render(request, "usersessions/usersession_list.html", {"sessions": sessions, "form": form})
+
+
+@login_required
+@require_POST
+def usersession_end(request, session_id: int):
+    """Sign out of one session (another browser, or this one)."""
+    from allauth.usersessions.models import UserSession
+
+    try:
+        session = selectors.usersession_get_for_user(user=request.user, session_id=session_id)
+    except UserSession.DoesNotExist:
+        raise Http404("No such session.") from None
+    current = session.session_key == request.session.session_key
+    services.usersessions_end(request=request, user=request.user, sessions=[session])
+    if current:
+        return redirect("account_login")
+    messages.success(
+        request, f"That session ({selectors.user_agent_describe(user_agent=session.user_agent)}) is signed out."
+    )
+    return redirect("usersessions_list")
 
 
 # --- the partner programme (who is a developer) ------------------------------------------------------------

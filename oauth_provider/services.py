@@ -148,7 +148,7 @@ def tokens_revoke_for_user_client(*, user_id: int, client_id: int) -> None:
 
 
 def tokens_revoke_for_user(*, user_id: int) -> None:
-    """Delete every code, access, refresh and id_token any client holds for the person (they were deactivated)."""
+    """Delete every code, access, refresh and id_token any client holds for the person (deactivated, signed out)."""
     with transaction.atomic():
         _tokens_delete(user_id=user_id)
     log.info("tokens revoked for person user_id=%s", user_id)

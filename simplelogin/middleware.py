@@ -1,8 +1,12 @@
 """Site-wide request guards."""
 
+import hashlib
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from allauth.usersessions.middleware import UserSessionsMiddleware
+from django.conf import settings
+from django.core.cache import cache
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
@@ -119,3 +123,19 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if MACHINE_ENDPOINTS.match(request.path_info):
             return response  # the same JSON in every language: no Vary: Accept-Language for caches to split on
         return super().process_response(request, response)
+
+
+class SessionActivityMiddleware(UserSessionsMiddleware):
+    """allauth.usersessions' activity tracking (last seen, IP), written at most once a minute per session.
+
+    allauth writes the session's row on every request; a cache mark per session skips the writes in between.
+    """
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        key = session.session_key if session is not None else None
+        if key:
+            mark = "usersession-seen:" + hashlib.sha256(key.encode()).hexdigest()
+            if not cache.add(mark, 1, timeout=settings.USERSESSIONS_SEEN_INTERVAL):
+                return self.get_response(request)
+        return super().__call__(request)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.mfa",
+    "allauth.usersessions",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.facebook",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simplelogin.middleware.SessionActivityMiddleware",  # allauth.usersessions' middleware, once a minute
 ]
 
 ROOT_URLCONF = "simplelogin.urls"
@@ -150,8 +152,11 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "reset_password": "accounts.forms.ResetPasswordForm"}
-# One address per person: the login address is the forwarding mailbox (issue #14 adds changing it, verified first).
-ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+# One address per person: the login address is the forwarding mailbox. Changing it (/accounts/email/) adds the new
+# address unverified next to it; only once it is verified does it replace the old one (allauth's CHANGE_EMAIL,
+# which requires MAX_EMAIL_ADDRESSES = 2: the current address and the pending one).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -160,6 +165,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SimpleLogin] "
+# Security mail (templates/account/email/, templates/mfa/email/): password changed, set or reset, email changed
+# (to the old and the new address), a factor added or removed, new recovery codes, a sign-in from a new browser.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if URL_IS_HTTPS else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
@@ -187,7 +195,16 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "SimpleLogin"
 MFA_TOTP_TOLERANCE = 1  # the code before and after the current one count too (phone clocks drift); each works once
+# allauth.mfa refuses a pending (unverified) address on an account with a factor, against an attacker who signs up
+# unverified and turns on MFA. Here no session exists before an address is verified (mandatory verification), a
+# pending address counts for nothing (log in, resets, forwarding) and a sign-up releases it, so the change of email
+# stays open to people with two-factor (docs/security.md#account-addresses).
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # plain-http origins other than localhost: local development only
+# "Where you're signed in" (allauth.usersessions, /accounts/sessions/): each request of a signed-in person updates
+# the session's IP and last-seen time, at most once every USERSESSIONS_SEEN_INTERVAL seconds per session.
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_SEEN_INTERVAL = 60
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_QUERY_EMAIL = True

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts.urls import usersessions_urlpatterns
 from simplelogin import views
 
 handler400 = "simplelogin.views.bad_request"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("accounts/sessions/", include(usersessions_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("oauth_provider.urls")),

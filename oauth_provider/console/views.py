@@ -356,10 +356,12 @@ def app_alias(request, client_id: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def app_revoke(request, client_id: str):
-    """Withdraw an app's access: its tokens stop working and the next sign-in asks for consent again."""
+    """Confirm (GET), then withdraw an app's access (POST): its tokens stop working, the next sign-in asks again."""
     authorization = _authorization_or_404(request, client_id)
+    if request.method == "GET":
+        return render(request, "oauth_provider/console/app_revoke.html", {"authorization": authorization})
     name = authorization.client.name
     services.authorization_revoke(authorization=authorization)
     messages.success(request, _("%(name)s no longer has access to your account.") % {"name": name})

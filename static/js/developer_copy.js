@@ -1,10 +1,10 @@
-// Copy buttons of the developer console: <button class="copy" data-copy="#element-id">.
+// Copy buttons (developer console, new API key): <button class="copy" data-copy="#element-id">; an input copies its value.
 (function () {
   "use strict";
   function copy(button) {
     var target = document.querySelector(button.getAttribute("data-copy"));
     if (!target) { return; }
-    var text = target.textContent;
+    var text = target.tagName === "INPUT" || target.tagName === "TEXTAREA" ? target.value : target.textContent;
     var done = function () {
       var label = button.getAttribute("data-label") || button.textContent;
       button.setAttribute("data-label", label);
@@ -16,15 +16,21 @@
       navigator.clipboard.writeText(text).then(done);
       return;
     }
-    var range = document.createRange();
-    range.selectNodeContents(target);
-    var selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
+    if (typeof target.select === "function") {
+      target.select();
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(target);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
     if (document.execCommand("copy")) { done(); }
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button.copy[data-copy]");
     if (button) { copy(button); }
   });
+  var hidden = document.querySelectorAll("button.copy[data-copy][hidden]");  // shown only where they work
+  for (var i = 0; i < hidden.length; i++) { hidden[i].hidden = false; }
 })();

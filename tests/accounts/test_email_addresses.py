@@ -42,12 +42,17 @@ def _verify(client, smtp_server, to: str):
     return client.post(path)
 
 
-def test_a_second_address_cannot_be_added(client, user):
+def test_a_second_address_is_only_ever_one_pending_change(client, user):
+    from tests.conftest import reauthenticate
+
     client.force_login(user)
-    response = client.post("/accounts/email/", {"action_add": "", "email": VICTIM})
-    assert response.status_code == 200
-    assert not EmailAddress.objects.filter(email=VICTIM).exists()
-    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [user.email]
+    reauthenticate(client, user)
+    client.post("/accounts/email/", {"action_add": "", "email": VICTIM})
+    client.post("/accounts/email/", {"action_add": "", "email": "other@example.com"})
+    rows = set(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary"))
+    assert rows == {(user.email, True, True), ("other@example.com", False, False)}  # the newest replaced the first
+    user.refresh_from_db()
+    assert user.email != VICTIM and not EmailAddress.objects.filter(email=VICTIM).exists()
 
 
 def test_the_pre_hijack_through_an_unverified_address_fails_end_to_end(client, smtp_server):

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from oauth_provider.models import Authorization
+from tests.conftest import SESSION_SEEN_QUERIES
 from tests.factories import AliasFactory, AuthorizationFactory, ClientFactory
 from tests.oauth_provider.console.conftest import basic_auth, issue_tokens, userinfo
 
@@ -76,7 +77,7 @@ def test_only_own_enabled_aliases_can_be_chosen(signed_in, user, app, authorizat
 def test_apps_page_query_budget(signed_in, user, django_assert_max_num_queries):
     for _ in range(5):
         AuthorizationFactory(user=user, alias=AliasFactory(user=user))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8 + SESSION_SEEN_QUERIES):
         response = signed_in.get("/apps/")
     assert response.status_code == 200 and len(response.context["rows"]) == 5
 
@@ -113,3 +114,12 @@ def test_other_peoples_authorizations_answer_404(signed_in, app):
     assert signed_in.post(f"/apps/{app.client_id}/alias", {}).status_code == 404
     assert signed_in.post("/apps/no-such-app/revoke").status_code == 404
     assert Authorization.objects.filter(pk=theirs.pk).exists()
+
+
+def test_revoking_asks_first_on_a_page_of_its_own(signed_in, user, app, authorization):
+    assert f'href="/apps/{app.client_id}/revoke"' in signed_in.get("/apps/").content.decode()
+    confirm = signed_in.get(f"/apps/{app.client_id}/revoke")
+    page = confirm.content.decode()
+    assert confirm.status_code == 200 and f"Revoke {app.name}'s access?" in page and "<script" not in page
+    assert Authorization.objects.filter(pk=authorization.pk).exists()
+    assert signed_in.get("/apps/no-such-app/revoke").status_code == 404

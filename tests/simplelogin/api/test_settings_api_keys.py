@@ -28,7 +28,7 @@ def test_create_shows_the_key_once_and_it_works(signed_in, user, reauthenticated
     assert "no-store" in response["Cache-Control"]
     raw_key = response.context["raw_key"]
     assert raw_key.startswith("sl_")
-    assert f'value="{raw_key}"' in response.content.decode()
+    assert f'readonly autocomplete="off" spellcheck="false">{raw_key}</textarea>' in response.content.decode()
     assert "shown only once" in response.content.decode()
     key = ApiKey.objects.get(user=user)
     assert key.name == "Backup script"
@@ -55,17 +55,18 @@ def test_section_without_keys(user):
 
 
 def test_create_without_a_name_goes_back_with_an_error(signed_in, user, reauthenticated):
-    response = signed_in.post("/settings/api-keys/", {"name": "  "}, follow=True)
-    assert response.redirect_chain[-1][0] == "/settings/"
-    assert "This field is required." in [str(m) for m in response.context["messages"]]
+    response = signed_in.post("/settings/api-keys/", {"name": "  "})
+    assert response.status_code == 400
+    form = response.content.decode().split('id="api-keys"', 1)[1]  # the error shows at the key form
+    assert 'id="api-key-name-error"' in form and "This field is required." in form
     assert not ApiKey.objects.filter(user=user).exists()
 
 
 def test_key_count_is_limited(signed_in, user, reauthenticated):
     for n in range(MAX_KEYS_PER_USER):
         api_key_create(user=user, name=f"k{n}")
-    response = signed_in.post("/settings/api-keys/", {"name": "one more"}, follow=True)
-    assert any("at most" in str(m) for m in response.context["messages"])
+    response = signed_in.post("/settings/api-keys/", {"name": "one more"})
+    assert response.status_code == 400 and "at most" in response.content.decode().split('id="api-keys"', 1)[1]
     assert ApiKey.objects.filter(user=user).count() == MAX_KEYS_PER_USER
 
 
@@ -118,3 +119,20 @@ def test_a_key_id_already_taken_is_drawn_again(signed_in, user, monkeypatch, rea
 
     assert response.status_code == 201
     assert ApiKey.objects.get(user=user).prefix == "sl_0123abcd"
+
+
+def test_deleting_a_key_asks_first_on_its_own_page(signed_in, user):
+    key, _ = api_key_create(user=user, name="Backup")
+    settings_page = signed_in.get("/settings/").content.decode()
+    assert f'href="/settings/api-keys/{key.pk}/delete"' in settings_page
+    confirm = signed_in.get(f"/settings/api-keys/{key.pk}/delete")
+    page = confirm.content.decode()
+    assert confirm.status_code == 200 and "Delete the API key “Backup”?" in page and "<script" not in page
+    assert ApiKey.objects.filter(pk=key.pk).exists()
+
+
+def test_the_new_key_page_has_a_copy_button_and_the_whole_key(reauthenticated, user):
+    response = reauthenticated.post("/settings/api-keys/", {"name": "script"})
+    page = response.content.decode()
+    assert 'data-copy="#new-api-key"' in page and "js/developer_copy.js" in page
+    assert 'size="60"' not in page
