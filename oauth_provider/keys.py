@@ -10,6 +10,7 @@ Retired keys stay in the JWKS until every id_token they signed has expired. The 
 thumbprint.
 """
 
+import hashlib
 import json
 import os
 import time
@@ -28,7 +29,15 @@ from jwcrypto import jwk
 PRIMARY_KEY_NAME = "jwtRS256.key"
 RETIRED_DIR_NAME = "retired"
 
-_cache: dict = {"fingerprint": None, "signing": None, "public": {}, "jwks": None, "checked": 0.0, "until": None}
+_cache: dict = {
+    "fingerprint": None,
+    "signing": None,
+    "public": {},
+    "jwks": None,
+    "jwks_document": None,
+    "checked": 0.0,
+    "until": None,
+}
 
 
 class SigningKeyMissing(Exception):
@@ -144,8 +153,16 @@ def _publish(signing: jwk.JWK, others: list[jwk.JWK], until: datetime | None, fi
         data = json.loads(key.export_public())
         data.update({"kid": kid, "alg": "RS256", "use": "sig"})
         keys.append(data)
+    body = json.dumps({"keys": keys}).encode()
     _cache.update(
-        {"fingerprint": fingerprint, "signing": signing, "public": public, "jwks": {"keys": keys}, "until": until}
+        {
+            "fingerprint": fingerprint,
+            "signing": signing,
+            "public": public,
+            "jwks": {"keys": keys},
+            "jwks_document": (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'),
+            "until": until,
+        }
     )
     return _cache
 
@@ -211,6 +228,11 @@ def key_for_kid(kid: str | None) -> jwk.JWK | None:
 def jwks() -> dict:
     """The JSON Web Key Set: public parts of the current, upcoming and retired keys."""
     return _load()["jwks"]
+
+
+def jwks_document() -> tuple[bytes, str]:
+    """The JWKS as the JSON bytes served at /jwks and their ETag, built once per key set."""
+    return _load()["jwks_document"]
 
 
 def signing_key_rotate(*, keep_seconds: int, now: float | None = None) -> tuple[str, str | None, list[str], float]:
