@@ -5,7 +5,6 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from jwcrypto import jws, jwt
 from jwcrypto.common import JWException
@@ -13,7 +12,7 @@ from oauth2_provider.models import get_access_token_model, get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
-from oauth_provider import claims, keys, services
+from oauth_provider import claims, keys, selectors, services
 from oauth_provider.constants import RESPONSE_TYPE_FLOW, TOKEN_GRANT_TYPES, response_type_normalize
 from oauth_provider.models import Authorization, Client
 
@@ -79,18 +78,7 @@ class Validator(OAuth2Validator):
         if cached is not None and cached.code == code:
             return cached
         try:
-            grant = next(
-                iter(
-                    Grant.objects.annotate(
-                        consent=FilteredRelation(
-                            "user__authorizations", condition=Q(user__authorizations__client=F("application"))
-                        )
-                    )
-                    .select_related("user", "consent", "consent__alias")
-                    .filter(code=code)[:1]
-                ),
-                None,
-            )
+            grant = selectors.grant_with_consent(code=code)
         except ValueError:  # NUL bytes on PostgreSQL
             grant = None
         if grant is not None and request.client is not None and grant.application_id != request.client.pk:
