@@ -38,6 +38,12 @@ class Validator(OAuth2Validator):
         client = request.client
         return client is None or client.client_type == Client.CLIENT_PUBLIC
 
+    def _load_application(self, client_id, request):
+        """DOT's, with the client row read by one query written once (DOT then checks it is usable)."""
+        if request.client is None and isinstance(client_id, str) and "\x00" not in client_id:
+            request.client = selectors.client_by_client_id(client_id=client_id)
+        return super()._load_application(client_id, request)
+
     # --- prompt=none: the authorization view decides with the session at hand ---------------------------
 
     def validate_silent_login(self, request):

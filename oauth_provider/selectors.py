@@ -183,35 +183,58 @@ def userinfo_row(*, token: str) -> dict | None:
     return data
 
 
+def _model_columns(alias: str, model) -> tuple[list[str], tuple]:
+    """The SELECT columns of every concrete field of `model` under a table alias, and how to read them back."""
+    fields = model._meta.concrete_fields
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(alias)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((index, found, col))
+    columns = [f"{alias}.{connection.ops.quote_name(field.column)}" for field in fields]
+    return columns, (model, [field.attname for field in fields], converters)
+
+
+def _instances_from_row(row, layout) -> list:
+    """Model instances (Model.from_db, after the backend's converters) from one row of `_model_columns` columns;
+    None for a LEFT JOIN that matched nothing."""
+    instances, start = [], 0
+    for model, names, converters in layout:
+        values = list(row[start : start + len(names)])
+        start += len(names)
+        if values[0] is None:  # the primary key
+            instances.append(None)
+            continue
+        for index, functions, col in converters:
+            for function in functions:
+                values[index] = function(values[index], col, connection)
+        instances.append(model.from_db(connection.alias, names, values))
+    return instances
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 @functools.cache
 def _grant_query() -> tuple[str, list]:
-    """The code lookup of a token request, written once, and how to turn its row into model instances.
-
-    Its ORM form (FilteredRelation + three select_related) spent more CPU building the SQL than the database spent
-    running it. Returns the SQL and, per model, its column count, field names and the backend's converters.
-    """
+    """The code lookup of a token request, written once (its ORM form, FilteredRelation + three select_related,
+    spent more CPU building the SQL than the database spent running it)."""
     from oauth2_provider.models import get_grant_model
 
     from accounts.models import Alias, User
 
-    models = [("g", get_grant_model()), ("u", User), ("a", Authorization), ("al", Alias)]
     columns, layout = [], []
-    for alias, model in models:
-        fields = model._meta.concrete_fields
-        columns += [f"{alias}.{connection.ops.quote_name(field.column)}" for field in fields]
-        converters = []
-        for index, field in enumerate(fields):
-            col = field.get_col(alias)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if found:
-                converters.append((index, found, col))
-        layout.append((model, [field.attname for field in fields], converters))
-    table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
+    for alias, model in (("g", get_grant_model()), ("u", User), ("a", Authorization), ("al", Alias)):
+        model_columns, entry = _model_columns(alias, model)
+        columns += model_columns
+        layout.append(entry)
     sql = (
-        f"SELECT {', '.join(columns)} FROM {table(models[0][1])} g"
-        f" JOIN {table(User)} u ON u.id = g.user_id"
-        f" LEFT JOIN {table(Authorization)} a ON a.user_id = g.user_id AND a.client_id = g.application_id"
-        f" LEFT JOIN {table(Alias)} al ON al.id = a.alias_id"
+        f"SELECT {', '.join(columns)} FROM {_table(get_grant_model())} g"
+        f" JOIN {_table(User)} u ON u.id = g.user_id"
+        f" LEFT JOIN {_table(Authorization)} a ON a.user_id = g.user_id AND a.client_id = g.application_id"
+        f" LEFT JOIN {_table(Alias)} al ON al.id = a.alias_id"
         " WHERE g.code = %s LIMIT 1"
     )
     return sql, layout
@@ -226,23 +249,27 @@ def grant_with_consent(*, code: str):
         row = cursor.fetchone()
     if row is None:
         return None
-    instances, start = [], 0
-    for model, names, converters in layout:
-        values = list(row[start : start + len(names)])
-        start += len(names)
-        if values[0] is None:  # the primary key of a LEFT JOIN that matched nothing
-            instances.append(None)
-            continue
-        for index, functions, col in converters:
-            for function in functions:
-                values[index] = function(values[index], col, connection)
-        instances.append(model.from_db(connection.alias, names, values))
-    grant, user, consent, alias = instances
+    grant, user, consent, alias = _instances_from_row(row, layout)
     grant.user = user
     if consent is not None:
         consent.alias = alias
     grant.consent = consent
     return grant
+
+
+@functools.cache
+def _client_query() -> tuple[str, list]:
+    columns, entry = _model_columns("c", Client)
+    return f"SELECT {', '.join(columns)} FROM {_table(Client)} c WHERE c.client_id = %s", [entry]
+
+
+def client_by_client_id(*, client_id: str) -> Client | None:
+    """The client with this public id, or None: the lookup of every client authentication, written once."""
+    sql, layout = _client_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client_id])
+        row = cursor.fetchone()
+    return None if row is None else _instances_from_row(row, layout)[0]
 
 
 def token_model_names() -> set[str]:
