@@ -5,8 +5,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from django.utils import timezone
-from jwcrypto import jws, jwt
+from jwcrypto import jws
 from jwcrypto.common import JWException
 from oauth2_provider.models import get_access_token_model, get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
@@ -146,8 +145,9 @@ class Validator(OAuth2Validator):
         """Mark the code used and remember what it issued; losing a race counts as a replay."""
         access_token = getattr(request, "_sl_access_token", None)
         refresh_token = getattr(request, "_sl_refresh_token", None)
-        updated = Grant.objects.filter(code=code, application=request.client, used_at__isnull=True).update(
-            used_at=timezone.now(),
+        updated = services.code_mark_used(
+            code=code,
+            client=request.client,
             access_token_id=getattr(access_token, "pk", None),
             token_family=getattr(refresh_token, "token_family", None),
         )
@@ -291,13 +291,11 @@ class Validator(OAuth2Validator):
         id_token.update(**id_claims)
         if "nonce" not in id_token and request.nonce:
             id_token["nonce"] = request.nonce
-        key = keys.signing_key()
-        signed = jwt.JWT(header={"typ": "JWT", "alg": "RS256", "kid": key.thumbprint()}, claims=id_token)
-        signed.make_signed_token(key)
+        signed = keys.jwt_sign(dict(id_token))
         saved = self._save_id_token(id_token["jti"], request, expiration_time)
         request.access_token = saved
         request.id_token = saved
-        return signed.serialize()
+        return signed
 
     def _get_key_for_token(self, token):
         """The published key named by the token's kid (current or retired); None for anything malformed."""
