@@ -3,11 +3,17 @@
 import hashlib
 import json
 import logging
+import uuid
 from datetime import UTC, datetime
 
 from jwcrypto import jws
 from jwcrypto.common import JWException
-from oauth2_provider.models import get_access_token_model, get_grant_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
@@ -18,6 +24,8 @@ from oauth_provider.models import Authorization, Client
 log = logging.getLogger(__name__)
 Grant = get_grant_model()
 AccessToken = get_access_token_model()
+RefreshToken = get_refresh_token_model()
+IDToken = get_id_token_model()
 
 
 class Validator(OAuth2Validator):
@@ -203,15 +211,35 @@ class Validator(OAuth2Validator):
             source_refresh_token=source_refresh_token,
         )
         self._set_token_value(access_token, token["access_token"])
-        access_token.save()
+        services.token_row_insert(token=access_token)
         request._sl_access_token = access_token
         return access_token
 
     def _create_refresh_token(self, request, refresh_token_code, access_token, previous_refresh_token):
-        request._sl_refresh_token = super()._create_refresh_token(
-            request, refresh_token_code, access_token, previous_refresh_token
+        """DOT's (a rotation keeps the family), stored with one INSERT written once."""
+        refresh_token = RefreshToken(
+            user=request.user,
+            application=request.client,
+            access_token=access_token,
+            token_family=previous_refresh_token.token_family if previous_refresh_token else uuid.uuid4(),
+            resource=getattr(request, "resource", []),  # RFC 8707
         )
-        return request._sl_refresh_token
+        self._set_token_value(refresh_token, refresh_token_code)
+        services.token_row_insert(token=refresh_token)
+        request._sl_refresh_token = refresh_token
+        return refresh_token
+
+    def _save_id_token(self, jti, request, expires, *args, **kwargs):
+        """DOT's, stored with one INSERT written once."""
+        id_token = IDToken(
+            user=request.user,
+            scope=request.scope or " ".join(request.scopes),
+            expires=expires,
+            jti=jti,
+            application=request.client,
+        )
+        services.token_row_insert(token=id_token)
+        return id_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """DOT's rotation and family revocation on reuse; the person must be active and the consent still exist.

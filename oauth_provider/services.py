@@ -1,5 +1,6 @@
 """Writes of the OpenID Connect provider: consents and what each app receives, their revocation, clients."""
 
+import functools
 import logging
 import secrets
 from dataclasses import dataclass
@@ -179,6 +180,32 @@ def authorization_revoke_for_alias(*, alias) -> list[Client]:
             authorization_revoke(authorization=authorization)
             clients.append(authorization.client)
     return clients
+
+
+@functools.cache
+def _insert_sql(model) -> tuple[str, list]:
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if connection.features.can_return_columns_from_insert:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
+    return sql, fields
+
+
+def token_row_insert(*, token) -> None:
+    """INSERT a new token row (id, access or refresh token) with its fields' own pre_save (timestamps, checksums).
+
+    The statement is written once per model: Model.save() built the same INSERT through the ORM on every exchange.
+    """
+    sql, fields = _insert_sql(type(token))
+    values = [field.get_db_prep_save(field.pre_save(token, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        token.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    token._state.adding, token._state.db = False, connection.alias
 
 
 def code_mark_used(*, code: str, client: Client, access_token_id: int | None, token_family) -> bool:
