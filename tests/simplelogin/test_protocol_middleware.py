@@ -37,8 +37,3 @@ def test_protocol_errors_stay_the_specs_json(client):
 def test_protocol_paths_refuse_an_unknown_host(db):
     response = Client(HTTP_HOST="evil.example").get("/jwks")
     assert response.status_code == 400
-
-
-def test_protocol_path_with_a_trailing_slash_takes_the_full_list(client, db):
-    response = client.get("/jwks/")
-    assert response.status_code in (301, 404)
