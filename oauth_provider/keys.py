@@ -10,6 +10,8 @@ Retired keys stay in the JWKS until every id_token they signed has expired. The 
 thumbprint.
 """
 
+import base64
+import hashlib
 import json
 import os
 import time
@@ -17,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -28,7 +30,17 @@ from jwcrypto import jwk
 PRIMARY_KEY_NAME = "jwtRS256.key"
 RETIRED_DIR_NAME = "retired"
 
-_cache: dict = {"fingerprint": None, "signing": None, "public": {}, "jwks": None, "checked": 0.0, "until": None}
+_cache: dict = {
+    "fingerprint": None,
+    "signing": None,
+    "public": {},
+    "jwks": None,
+    "jwks_document": None,
+    "jws_header": b"",
+    "private": None,
+    "checked": 0.0,
+    "until": None,
+}
 
 
 class SigningKeyMissing(Exception):
@@ -144,8 +156,18 @@ def _publish(signing: jwk.JWK, others: list[jwk.JWK], until: datetime | None, fi
         data = json.loads(key.export_public())
         data.update({"kid": kid, "alg": "RS256", "use": "sig"})
         keys.append(data)
+    body = json.dumps({"keys": keys}).encode()
     _cache.update(
-        {"fingerprint": fingerprint, "signing": signing, "public": public, "jwks": {"keys": keys}, "until": until}
+        {
+            "fingerprint": fingerprint,
+            "signing": signing,
+            "public": public,
+            "jwks": {"keys": keys},
+            "jwks_document": (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'),
+            "jws_header": _b64url(json.dumps({"typ": "JWT", "alg": "RS256", "kid": signing.thumbprint()}).encode()),
+            "private": signing.get_op_key("sign"),
+            "until": until,
+        }
     )
     return _cache
 
@@ -211,6 +233,26 @@ def key_for_kid(kid: str | None) -> jwk.JWK | None:
 def jwks() -> dict:
     """The JSON Web Key Set: public parts of the current, upcoming and retired keys."""
     return _load()["jwks"]
+
+
+def _b64url(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def jwt_sign(claims: dict) -> str:
+    """The claims as a compact RS256 JWS (RFC 7515 7.1) under the current key, its kid in the header.
+
+    Signed here rather than through jwcrypto's JWT objects: their header registries are deep-copied per token.
+    """
+    state = _load()
+    signing_input = state["jws_header"] + b"." + _b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = state["private"].sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    return (signing_input + b"." + _b64url(signature)).decode()
+
+
+def jwks_document() -> tuple[bytes, str]:
+    """The JWKS as the JSON bytes served at /jwks and their ETag, built once per key set."""
+    return _load()["jwks_document"]
 
 
 def signing_key_rotate(*, keep_seconds: int, now: float | None = None) -> tuple[str, str | None, list[str], float]:

@@ -3,23 +3,29 @@
 import hashlib
 import json
 import logging
+import uuid
 from datetime import UTC, datetime
 
-from django.db.models import F, FilteredRelation, Q
-from django.utils import timezone
-from jwcrypto import jws, jwt
+from jwcrypto import jws
 from jwcrypto.common import JWException
-from oauth2_provider.models import get_access_token_model, get_grant_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
-from oauth_provider import claims, keys, services
+from oauth_provider import claims, keys, selectors, services
 from oauth_provider.constants import RESPONSE_TYPE_FLOW, TOKEN_GRANT_TYPES, response_type_normalize
 from oauth_provider.models import Authorization, Client
 
 log = logging.getLogger(__name__)
 Grant = get_grant_model()
 AccessToken = get_access_token_model()
+RefreshToken = get_refresh_token_model()
+IDToken = get_id_token_model()
 
 
 class Validator(OAuth2Validator):
@@ -38,6 +44,12 @@ class Validator(OAuth2Validator):
         """PKCE is mandatory for public clients (RFC 9700 2.1.1); confidential 2019 clients may omit it."""
         client = request.client
         return client is None or client.client_type == Client.CLIENT_PUBLIC
+
+    def _load_application(self, client_id, request):
+        """DOT's, with the client row read by one query written once (DOT then checks it is usable)."""
+        if request.client is None and isinstance(client_id, str) and "\x00" not in client_id:
+            request.client = selectors.client_by_client_id(client_id=client_id)
+        return super()._load_application(client_id, request)
 
     # --- prompt=none: the authorization view decides with the session at hand ---------------------------
 
@@ -79,18 +91,7 @@ class Validator(OAuth2Validator):
         if cached is not None and cached.code == code:
             return cached
         try:
-            grant = next(
-                iter(
-                    Grant.objects.annotate(
-                        consent=FilteredRelation(
-                            "user__authorizations", condition=Q(user__authorizations__client=F("application"))
-                        )
-                    )
-                    .select_related("user", "consent", "consent__alias")
-                    .filter(code=code)[:1]
-                ),
-                None,
-            )
+            grant = selectors.grant_with_consent(code=code)
         except ValueError:  # NUL bytes on PostgreSQL
             grant = None
         if grant is not None and request.client is not None and grant.application_id != request.client.pk:
@@ -152,8 +153,9 @@ class Validator(OAuth2Validator):
         """Mark the code used and remember what it issued; losing a race counts as a replay."""
         access_token = getattr(request, "_sl_access_token", None)
         refresh_token = getattr(request, "_sl_refresh_token", None)
-        updated = Grant.objects.filter(code=code, application=request.client, used_at__isnull=True).update(
-            used_at=timezone.now(),
+        updated = services.code_mark_used(
+            code=code,
+            client=request.client,
             access_token_id=getattr(access_token, "pk", None),
             token_family=getattr(refresh_token, "token_family", None),
         )
@@ -209,15 +211,35 @@ class Validator(OAuth2Validator):
             source_refresh_token=source_refresh_token,
         )
         self._set_token_value(access_token, token["access_token"])
-        access_token.save()
+        services.token_row_insert(token=access_token)
         request._sl_access_token = access_token
         return access_token
 
     def _create_refresh_token(self, request, refresh_token_code, access_token, previous_refresh_token):
-        request._sl_refresh_token = super()._create_refresh_token(
-            request, refresh_token_code, access_token, previous_refresh_token
+        """DOT's (a rotation keeps the family), stored with one INSERT written once."""
+        refresh_token = RefreshToken(
+            user=request.user,
+            application=request.client,
+            access_token=access_token,
+            token_family=previous_refresh_token.token_family if previous_refresh_token else uuid.uuid4(),
+            resource=getattr(request, "resource", []),  # RFC 8707
         )
-        return request._sl_refresh_token
+        self._set_token_value(refresh_token, refresh_token_code)
+        services.token_row_insert(token=refresh_token)
+        request._sl_refresh_token = refresh_token
+        return refresh_token
+
+    def _save_id_token(self, jti, request, expires, *args, **kwargs):
+        """DOT's, stored with one INSERT written once."""
+        id_token = IDToken(
+            user=request.user,
+            scope=request.scope or " ".join(request.scopes),
+            expires=expires,
+            jti=jti,
+            application=request.client,
+        )
+        services.token_row_insert(token=id_token)
+        return id_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         """DOT's rotation and family revocation on reuse; the person must be active and the consent still exist.
@@ -301,13 +323,11 @@ class Validator(OAuth2Validator):
         id_token.update(**id_claims)
         if "nonce" not in id_token and request.nonce:
             id_token["nonce"] = request.nonce
-        key = keys.signing_key()
-        signed = jwt.JWT(header={"typ": "JWT", "alg": "RS256", "kid": key.thumbprint()}, claims=id_token)
-        signed.make_signed_token(key)
+        signed = keys.jwt_sign(dict(id_token))
         saved = self._save_id_token(id_token["jti"], request, expiration_time)
         request.access_token = saved
         request.id_token = saved
-        return signed.serialize()
+        return signed
 
     def _get_key_for_token(self, token):
         """The published key named by the token's kid (current or retired); None for anything malformed."""

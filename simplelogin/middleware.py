@@ -5,12 +5,16 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from allauth.usersessions.middleware import UserSessionsMiddleware
+from csp import utils as csp_utils
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.module_loading import import_string
 
 from simplelogin.views import bad_request, health
 
@@ -139,3 +143,47 @@ class SessionActivityMiddleware(UserSessionsMiddleware):
             if not cache.add(mark, 1, timeout=settings.USERSESSIONS_SEEN_INTERVAL):
                 return self.get_response(request)
         return super().__call__(request)
+
+
+class ProtocolMiddleware:
+    """Send the machine-facing protocol endpoints through a short middleware list (settings.PROTOCOL_MIDDLEWARE).
+
+    Token, userinfo, introspection, revocation, discovery and the JWKS are called by apps, never by a signed-in
+    browser: they need no session, user, CSRF, messages or allauth. Placed after the request log, it calls the view
+    of those exact paths (resolved once) inside the listed middleware, with Django's exception handling around each
+    layer (errors → the JSON handler pages), and adds the page-wide headers they would otherwise get (CSP,
+    X-Frame-Options, Content-Length) as precomputed values. Every other path takes the full list.
+    """
+
+    PATH_NAMES = ("token", "userinfo", "user_info", "me", "introspect", "revoke")  # also under /oauth/ (name-2019)
+    DOCUMENT_NAMES = ("openid-configuration", "oauth-metadata", "jwks")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        names = [f"{name}{suffix}" for name in self.PATH_NAMES for suffix in ("", "-2019")] + list(self.DOCUMENT_NAMES)
+        paths = [reverse(f"oauth_provider:{name}") for name in names]
+        self.routes = {path: resolve(path) for path in paths}
+        self.protocol = self._chain(settings.PROTOCOL_MIDDLEWARE)
+        self.csp = csp_utils.build_policy()
+
+    def _chain(self, middleware_paths):
+        def view(request):
+            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it on the full list (DisallowedHost → 400)
+            match = request.resolver_match = self.routes[request.path_info]
+            return match.func(request, *match.args, **match.kwargs)
+
+        chain = convert_exception_to_response(view)
+        for path in reversed(middleware_paths):
+            chain = convert_exception_to_response(import_string(path)(chain))
+        return chain
+
+    def __call__(self, request):
+        if request.path_info not in self.routes:
+            return self.get_response(request)
+        response = self.protocol(request)
+        if self.csp and "Content-Security-Policy" not in response:
+            response.headers["Content-Security-Policy"] = self.csp
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        if not response.streaming and "Content-Length" not in response:
+            response.headers["Content-Length"] = str(len(response.content))
+        return response

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "simplelogin.middleware.HealthCheckMiddleware",
     "simplelogin.logs.RequestLogMiddleware",
+    "simplelogin.middleware.ProtocolMiddleware",  # the protocol endpoints leave here for PROTOCOL_MIDDLEWARE
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "simplelogin.middleware.NoStoreMiddleware",
@@ -73,6 +74,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simplelogin.middleware.SessionActivityMiddleware",  # allauth.usersessions' middleware, once a minute
+]
+# What the token, userinfo, introspection, revocation, discovery and JWKS endpoints go through (after the two
+# above): no sessions, user, CSRF, messages or allauth, which those machine-to-machine calls never use.
+PROTOCOL_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "simplelogin.middleware.NoStoreMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "simplelogin.middleware.RejectNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "simplelogin.urls"

@@ -1,8 +1,12 @@
 """Discovery (OpenID Connect Discovery 1.0, RFC 8414) and the JWKS: public documents about the provider."""
 
+import hashlib
+import json
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 
 from oauth_provider import claims, keys
@@ -61,25 +65,41 @@ def _metadata() -> dict:
     return metadata
 
 
-def _public_json(data: dict) -> JsonResponse:
-    response = JsonResponse(data)
+_documents: dict = {}
+
+
+def _metadata_document() -> tuple[bytes, str]:
+    """The metadata as JSON bytes and their ETag, built once per issuer and registration setting."""
+    key = (claims.issuer(), settings.DYNAMIC_CLIENT_REGISTRATION)
+    if key not in _documents:
+        body = json.dumps(_metadata()).encode()
+        _documents.clear()
+        _documents[key] = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+    return _documents[key]
+
+
+def _public_document(request, document: tuple[bytes, str]) -> HttpResponse:
+    """The document, cacheable by anyone for an hour; 304 when If-None-Match names its ETag (RFC 9110 13.1.2)."""
+    body, etag = document
+    response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "public, max-age=3600"
-    return response
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 @require_GET
 def openid_configuration(request):
     """`/.well-known/openid-configuration` (OpenID Connect Discovery 1.0)."""
-    return _public_json(_metadata())
+    return _public_document(request, _metadata_document())
 
 
 @require_GET
 def authorization_server_metadata(request):
     """`/.well-known/oauth-authorization-server` (RFC 8414)."""
-    return _public_json(_metadata())
+    return _public_document(request, _metadata_document())
 
 
 @require_GET
 def jwks(request):
     """`/jwks`: the public keys; the kid in id_token headers is one of them."""
-    return _public_json(keys.jwks())
+    return _public_document(request, keys.jwks_document())

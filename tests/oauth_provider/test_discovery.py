@@ -63,3 +63,31 @@ def test_authorize_has_no_cors(signed_in, app):
 
 def test_discovery_post_is_405(client):
     assert client.post("/.well-known/openid-configuration").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/.well-known/openid-configuration", "/jwks"])
+def test_public_documents_answer_304_to_their_etag(client, path):
+    first = client.get(path)
+    assert first["Cache-Control"] == "public, max-age=3600" and first["ETag"].startswith('"')
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == first["ETag"]
+    assert client.get(path, HTTP_IF_NONE_MATCH='"stale"').content == first.content
+
+
+def test_jwks_etag_changes_when_the_keys_rotate(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = client.get("/jwks")
+    call_command("rotate_signing_key", stdout=StringIO())
+    after = client.get("/jwks", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert len(after.json()["keys"]) == 2
+
+
+def test_discovery_follows_the_registration_setting(client, settings):
+    settings.DYNAMIC_CLIENT_REGISTRATION = False
+    assert "registration_endpoint" not in client.get("/.well-known/openid-configuration").json()
+    settings.DYNAMIC_CLIENT_REGISTRATION = True
+    assert client.get("/.well-known/openid-configuration").json()["registration_endpoint"].endswith("/oauth2/register")

@@ -71,3 +71,19 @@ def test_get_is_405(client):
 
 def test_an_id_token_is_inactive(client, app, tokens):
     assert introspect(client, app, tokens["id_token"]).json() == {"active": False}
+
+
+def test_introspecting_an_access_token_costs_two_queries(client, app, tokens, django_assert_max_num_queries):
+    introspect(client, app, tokens["access_token"])  # the first may prepare the statement
+    with django_assert_max_num_queries(2):  # the client, then the token with its consent
+        assert introspect(client, app, tokens["access_token"]).json()["active"] is True
+
+
+def test_expired_access_token_is_inactive(client, app, tokens):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken
+
+    AccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    assert introspect(client, app, tokens["access_token"]).json() == {"active": False}
