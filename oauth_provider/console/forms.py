@@ -91,6 +91,12 @@ class ClientForm(forms.Form):
         help_text="Userinfo then also accepts ?access_token= from this app (RFC 6750 2.3). Leave it off unless your "
         "library needs it: tokens in URLs can leak (RFC 9700). The Authorization header always works.",
     )
+    refresh_without_offline_access = forms.BooleanField(
+        label="Give this app refresh tokens even without the offline_access scope",
+        required=False,
+        help_text="Off: a refresh token only when the person granted offline_access (OIDC Core 11), which the "
+        "consent page shows. On for apps registered before SimpleLogin offered offline_access.",
+    )
     published = forms.BooleanField(label="Show this app on the Discover page", required=False)
 
     def __init__(self, *args, creating: bool, **kwargs):
@@ -108,6 +114,7 @@ class ClientForm(forms.Form):
             "home_url": client.home_url,
             "published": client.published,
             "accepts_query_access_token": client.accepts_query_access_token,
+            "refresh_without_offline_access": client.refresh_without_offline_access,
             "policy_uri": client.policy_uri,
             "tos_uri": client.tos_uri,
             "redirect_uris": "\n".join(client.redirect_uris.split()),
@@ -146,6 +153,7 @@ class ClientForm(forms.Form):
             redirect_uris=data["redirect_uris"],
             post_logout_redirect_uris=data["post_logout_redirect_uris"],
             accepts_query_access_token=bool(data.get("accepts_query_access_token")),
+            refresh_without_offline_access=bool(data.get("refresh_without_offline_access")),
             **{flow: bool(data.get(flow)) for flow in FLOW_FIELDS},
         )
 
