@@ -86,3 +86,16 @@ def test_metrics_when_enabled_count_requests_and_honour_the_token():
     result = _run(code, METRICS_ENABLED="true", METRICS_TOKEN="t0ken")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["401", "200", "1"]
+
+
+def test_json_logs_of_refused_requests_never_carry_the_query_string():
+    # django.request logs 4xx with the request as `extra`; its repr is the full path, query included.
+    result = _run(
+        "r = c.post('/jwks?access_token=s3cr3t'); assert r.status_code == 405; "
+        "r = c.post('/.well-known/openid-configuration?code=s3cr3t'); assert r.status_code == 405"
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    refused = [entry for entry in lines if entry["logger"] == "django.request"]
+    assert len(refused) == 2 and refused[0]["request"] == "<WSGIRequest: POST /jwks>"
+    assert "s3cr3t" not in result.stderr
