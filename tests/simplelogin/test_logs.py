@@ -99,3 +99,40 @@ def test_json_logs_of_refused_requests_never_carry_the_query_string():
     refused = [entry for entry in lines if entry["logger"] == "django.request"]
     assert len(refused) == 2 and refused[0]["request"] == "<WSGIRequest: POST /jwks>"
     assert "s3cr3t" not in result.stderr
+
+
+@pytest.mark.slow
+def test_runserver_never_logs_the_query_string(tmp_path):
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k != "LOG_FORMAT"}
+    environment.update(DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PORT=str(port))
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/nowhere?access_token=s3cr3t", timeout=5)
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert '"GET /nowhere HTTP/1.1" 404' in output  # django.server's request line, without its query
+    assert "s3cr3t" not in output
