@@ -188,7 +188,8 @@ class PlaygroundForm(forms.Form):
             if value != ResponseType.TOKEN and client.allows_grant_type(flow)
         ]
         self.fields["scopes"].choices = [(scope.value, f"{scope.value}: {scope.label}") for scope in Scope]
-        self.fields["scopes"].initial = [Scope.OPENID, Scope.EMAIL, Scope.PROFILE]
+        # offline_access: new apps get a refresh token (the "Use the refresh token" step) only with it (OIDC Core 11).
+        self.fields["scopes"].initial = [Scope.OPENID, Scope.EMAIL, Scope.PROFILE, Scope.OFFLINE_ACCESS]
         if client.client_type == Client.CLIENT_PUBLIC:
             del self.fields["client_secret"]
             self.fields["pkce"].help_text = "Public clients must use PKCE."
