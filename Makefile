@@ -12,7 +12,7 @@ RUN_STAMP := $(VENV)/.installed-run-$(shell sha256sum requirements.lock | cut -c
 DEV_STAMP := $(VENV)/.installed-dev-$(shell sha256sum requirements-dev.lock | cut -c1-16)
 COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: run test install install-dev lock audit clean bench
+.PHONY: run test install install-dev lock audit clean bench messages compilemessages
 
 $(UV): requirements-bootstrap.lock
 	@echo "== creating $(VENV) with uv (requirements-bootstrap.lock)"
@@ -57,6 +57,15 @@ lock: | $(UV)
 # Known vulnerabilities in the locked packages (pip-audit; says so when its service cannot be reached).
 audit: install-dev
 	$(BIN)/python .ci/audit.py requirements-dev.lock
+
+# Translations (GNU gettext: apt-get install gettext): `make messages` adds new strings to each app's
+# locale/fr/LC_MESSAGES/django.po; translate them, then `make compilemessages` writes the .mo files (committed).
+MESSAGES_IGNORE := $(foreach dir,tests bench docs docker keys media staticfiles */migrations,--ignore '$(dir)/*')
+messages: install-dev
+	DEBUG=true $(BIN)/python manage.py makemessages -l fr --no-obsolete $(MESSAGES_IGNORE)
+
+compilemessages: install-dev
+	DEBUG=true $(BIN)/python manage.py compilemessages -l fr --ignore '$(VENV)'
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles tests/.keys tests/.media

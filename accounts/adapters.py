@@ -12,7 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import selectors as account_selectors
 from accounts.services import email_claims_release, user_onboard
@@ -21,6 +24,11 @@ from accounts.services import email_claims_release, user_onboard
 def site_url(path: str) -> str:
     """An absolute link on this site, built from URL: never from the Host header of the request at hand."""
     return f"{settings.URL}{path}"
+
+
+def signup_language() -> str:
+    """The language of the sign-up page becomes the person's, so later mail (trial ending) is in it too."""
+    return translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else ""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,7 +47,10 @@ class AccountAdapter(DefaultAccountAdapter):
         """An alias address cannot be someone's real mailbox (mail would loop through us)."""
         email = super().clean_email(email)
         if email.rsplit("@", 1)[-1].lower() == settings.EMAIL_DOMAIN:
-            raise ValidationError(f"Addresses on {settings.EMAIL_DOMAIN} are aliases; sign up with your real email.")
+            raise ValidationError(
+                _("Addresses on %(domain)s are aliases; sign up with your real email.")
+                % {"domain": settings.EMAIL_DOMAIN}
+            )
         return email
 
     def get_reset_password_from_key_url(self, key):
@@ -63,11 +74,13 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def send_mail(self, template_prefix, email, context):
-        """Every allauth mail names the site from URL; allauth builds its sign-up link from the request."""
+        """Every allauth mail names the site from URL, in the recipient's language when they chose one."""
         context = {**context, "current_site": SimpleNamespace(name="SimpleLogin", domain=urlsplit(settings.URL).netloc)}
         if "signup_url" in context:
             context["signup_url"] = site_url(reverse("account_signup"))
-        super().send_mail(template_prefix, email, context)
+        user = context.get("user")
+        with translation.override(getattr(user, "language", "") or translation.get_language()):
+            super().send_mail(template_prefix, email, context)
 
     def get_reauthentication_methods(self, user):
         """A person with a second factor re-authenticates with it (a code, a recovery code or a key), not the password.
@@ -87,6 +100,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """Release the address from unproven claims, keep the name typed at sign-up and onboard the new person."""
         user = super().save_user(request, user, form, commit=False)
         user.name = (form.cleaned_data.get("name") or user.name or "").strip()
+        user.language = signup_language()
         if commit:
             with transaction.atomic():
                 email_claims_release(email=user.email)
@@ -103,7 +117,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         try:
             return super().get_app(request, provider, client_id=client_id)
         except SocialApp.DoesNotExist:
-            raise Http404("This log in provider is not enabled.") from None
+            raise Http404(_("This log in provider is not enabled.")) from None
 
     def pre_social_login(self, request, sociallogin):
         """A provider-verified address of a new person wins over sign-ups that never verified it."""
@@ -118,6 +132,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().populate_user(request, sociallogin, data)
         full = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
         user.name = (data.get("name") or full or "")[:128]
+        user.language = signup_language()
         return user
 
     def save_user(self, request, sociallogin, form=None):
@@ -132,8 +147,10 @@ class MFAAdapter(DefaultMFAAdapter):
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,
-        "incorrect_code": "That code is not right or was already used. Enter the current code from your "
-        "authenticator app, or a recovery code you have not used yet.",
+        "incorrect_code": gettext_lazy(
+            "That code is not right or was already used. Enter the current code from your "
+            "authenticator app, or a recovery code you have not used yet."
+        ),
     }
 
     def _get_site_name(self) -> str:

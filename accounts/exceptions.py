@@ -1,10 +1,12 @@
 """Errors of the alias rules; str(error) is a message shown to the person."""
 
+from django.utils.translation import gettext_lazy as _
+
 
 class AliasError(Exception):
     """Base of every alias rule refusal; its message is written for the person."""
 
-    default_message = "This alias cannot be created."
+    default_message = _("This alias cannot be created.")
 
     def __init__(self, message: str | None = None):
         super().__init__(message or self.default_message)
@@ -13,19 +15,19 @@ class AliasError(Exception):
 class AliasLimitReached(AliasError):
     """The free plan's alias quota is used up."""
 
-    default_message = "You have reached the alias limit of the free plan. Upgrade to create more aliases."
+    default_message = _("You have reached the alias limit of the free plan. Upgrade to create more aliases.")
 
 
 class CustomAliasNotAllowed(AliasError):
     """Custom aliases need a premium plan or an unexpired trial."""
 
-    default_message = "Custom aliases are a premium feature. Upgrade to create them."
+    default_message = _("Custom aliases are a premium feature. Upgrade to create them.")
 
 
 class InvalidAliasPrefix(AliasError):
     """The typed prefix cannot be turned into a valid address."""
 
-    default_message = (
+    default_message = _(
         "Use 3 to 40 characters: letters a-z, digits, dot, underscore or hyphen "
         "(accents are converted, e.g. é becomes e). It cannot start or end with a dot or contain two dots in a row."
     )
@@ -34,7 +36,7 @@ class InvalidAliasPrefix(AliasError):
 class AliasUnavailable(AliasError):
     """No free address could be found after several tries."""
 
-    default_message = "No free address could be found right now. Please try again."
+    default_message = _("No free address could be found right now. Please try again.")
 
 
 class ApiKeyError(Exception):

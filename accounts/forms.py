@@ -2,7 +2,10 @@
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import selectors
 from accounts.selectors import AliasOrder
@@ -14,7 +17,7 @@ class SignupForm(allauth_forms.SignupForm):
 
     name = forms.CharField(
         max_length=128,
-        label="Name",
+        label=_("Name"),
         validators=[single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -42,20 +45,30 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
 class NameForm(forms.Form):
     """Change the name shown by default."""
 
-    name = forms.CharField(max_length=128, label="Name", validators=[single_line])
+    name = forms.CharField(max_length=128, label=_("Name"), validators=[single_line])
+
+
+class LanguageForm(forms.Form):
+    """The language of pages and mails; each language is named in itself."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The language of my browser")), *settings.LANGUAGES],
+    )
 
 
 class AvatarForm(forms.Form):
     """Upload an avatar; the service checks and re-encodes it."""
 
-    avatar = forms.FileField(label="Avatar", help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
+    avatar = forms.FileField(label=_("Avatar"), help_text=_("PNG, JPEG, WebP or GIF, at most 2 MB."))
 
 
 class DeleteAccountForm(forms.Form):
     """Deleting the account needs the current password."""
 
     password = forms.CharField(
-        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -65,16 +78,16 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if self.user.has_usable_password() and not self.user.check_password(password):
-            raise ValidationError("That is not your password.")
+            raise ValidationError(_("That is not your password."))
         if not self.user.has_usable_password() and password != self.user.email:
-            raise ValidationError("Type your email address to confirm.")
+            raise ValidationError(_("Type your email address to confirm."))
         return password
 
 
 class ResendVerificationForm(forms.Form):
     """Ask for a new verification link."""
 
-    email = forms.EmailField(label="Email")
+    email = forms.EmailField(label=_("Email"))
 
 
 class CustomAliasForm(forms.Form):
@@ -83,8 +96,10 @@ class CustomAliasForm(forms.Form):
     prefix = forms.CharField(
         max_length=100,
         validators=[single_line],
-        label="Prefix",
-        help_text="3 to 40 characters: letters a-z, digits, dot, underscore or hyphen. A short random suffix is added.",
+        label=_("Prefix"),
+        help_text=_(
+            "3 to 40 characters: letters a-z, digits, dot, underscore or hyphen. A short random suffix is added."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -94,9 +109,9 @@ class ApiKeyForm(forms.Form):
 
     name = forms.CharField(
         max_length=64,
-        label="Key name",
+        label=_("Key name"),
         validators=[single_line],
-        help_text="What will use it, e.g. “backup script”.",
+        help_text=_("What will use it, e.g. “backup script”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -104,15 +119,15 @@ class ApiKeyForm(forms.Form):
 class PartnerApplicationForm(forms.Form):
     """Apply to the partner programme (2019 fields)."""
 
-    email = forms.EmailField(label="Email", max_length=254)
-    name = forms.CharField(label="Name", max_length=128, validators=[single_line])
-    website = forms.URLField(label="Website", max_length=1024, required=False, assume_scheme="https")
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    name = forms.CharField(label=_("Name"), max_length=128, validators=[single_line])
+    website = forms.URLField(label=_("Website"), max_length=1024, required=False, assume_scheme="https")
     additional_information = forms.CharField(
-        label="More information",
+        label=_("More information"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you are building and how many people use it.",
+        help_text=_("What you are building and how many people use it."),
     )
 
 
@@ -120,7 +135,7 @@ class PartnerCodeForm(forms.Form):
     """A partner code that makes the signed-in person a developer at once."""
 
     code = forms.CharField(
-        label="Partner code",
+        label=_("Partner code"),
         max_length=100,
         validators=[single_line],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -133,18 +148,22 @@ class AliasFilterForm(forms.Form):
     STATES = {"on": True, "off": False}
     APPS = {"used": True, "unused": False}
 
-    q = forms.CharField(max_length=100, required=False, label="Search aliases", strip=True)
+    q = forms.CharField(max_length=100, required=False, label=_("Search aliases"), strip=True)
     state = forms.ChoiceField(
         required=False,
-        label="Forwarding",
-        choices=[("", "On or off"), ("on", "On"), ("off", "Off")],
+        label=_("Forwarding"),
+        choices=[
+            ("", _("On or off")),
+            ("on", pgettext_lazy("forwarding", "On")),
+            ("off", pgettext_lazy("forwarding", "Off")),
+        ],
     )
     app = forms.ChoiceField(
         required=False,
-        label="Apps",
-        choices=[("", "Any"), ("used", "Used by an app"), ("unused", "Used by no app")],
+        label=_("Apps"),
+        choices=[("", _("Any")), ("used", _("Used by an app")), ("unused", _("Used by no app"))],
     )
-    sort = forms.ChoiceField(required=False, label="Sort", choices=AliasOrder.choices)
+    sort = forms.ChoiceField(required=False, label=_("Sort"), choices=AliasOrder.choices)
 
     def criteria(self) -> dict:
         """Keyword arguments of accounts.selectors.alias_list for the valid fields."""

@@ -1,5 +1,6 @@
 """People who sign in with SimpleLogin."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -47,6 +48,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(max_length=128, blank=True)
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True, null=True)
     is_developer = models.BooleanField(default=False)
+    # The language of pages and mails; empty: the browser's (pages) and LANGUAGE_CODE (mail sent outside a request).
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

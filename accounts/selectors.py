@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Alias, ApiKey, User
 from accounts.services import KEY_PREFIX, api_key_hash
@@ -36,9 +37,9 @@ def email_verified_user_ids(*, email: str) -> set[int]:
 class AliasOrder(models.TextChoices):
     """How the dashboard sorts aliases."""
 
-    NEWEST = "newest", "Newest first"
-    OLDEST = "oldest", "Oldest first"
-    ADDRESS = "address", "Address (A–Z)"
+    NEWEST = "newest", _("Newest first")
+    OLDEST = "oldest", _("Oldest first")
+    ADDRESS = "address", _("Address (A–Z)")
 
 
 ALIAS_ORDERING = {

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import emails, selectors, wordlist
 from accounts.exceptions import (
@@ -61,6 +63,13 @@ def user_update_name(*, user: User, name: str) -> User:
     return user
 
 
+def user_update_language(*, user: User, language: str) -> User:
+    """Remember the language of the person's pages and mails (empty: follow the browser)."""
+    user.language = language
+    user.save(update_fields=["language", "updated_at"])
+    return user
+
+
 def user_update_avatar(*, user: User, upload) -> User:
     """Replace the person's avatar with a checked, re-encoded copy of the upload."""
     content = image_normalize(upload=upload, name=secrets.token_hex(8))
@@ -101,7 +110,7 @@ def user_delete(*, user: User) -> None:
 def email_claims_release(*, email: str) -> None:
     """A sign-up wins over claims nobody proved: other accounts' unverified rows and never-used unverified accounts."""
     with transaction.atomic():
-        rows, _ = (
+        rows, _deleted = (
             EmailAddress.objects.filter(email__iexact=email, verified=False).exclude(user__email__iexact=email).delete()
         )
         stale = list(selectors.user_list_unproven(email=email))
@@ -138,7 +147,7 @@ PREFIX_CHARACTER = re.compile(r"[a-z0-9._-]")
 def _character_name(character: str) -> str:
     """How a refused character is named to the person: "the space", or the character in quotes."""
     if character.isspace():
-        return "the space" if character == " " else "a blank (tab or line break)"
+        return _("the space") if character == " " else _("a blank (tab or line break)")
     return f"“{character}”"
 
 
@@ -158,15 +167,29 @@ def prefix_problem(prefix: str, *, fold_accents: bool = True) -> str | None:
             if (name := _character_name(original)) not in wrong:
                 wrong.append(name)
     if wrong:
-        verb = "is" if len(wrong) == 1 else "are"
-        names = wrong[0] if len(wrong) == 1 else ", ".join(wrong[:-1]) + " and " + wrong[-1]
-        return f"“{typed}”: {names} {verb} not allowed."
+        names = (
+            wrong[0]
+            if len(wrong) == 1
+            else _("%(first)s and %(last)s")
+            % {
+                "first": ", ".join(wrong[:-1]),
+                "last": wrong[-1],
+            }
+        )
+        return ngettext(
+            "“%(typed)s”: %(names)s is not allowed.", "“%(typed)s”: %(names)s are not allowed.", len(wrong)
+        ) % {"typed": typed, "names": names}
     if not 3 <= len(candidate) <= 40:
-        return f"“{typed}” has {len(candidate)} characters."
+        return ngettext(
+            "“%(typed)s” has %(count)d character.", "“%(typed)s” has %(count)d characters.", len(candidate)
+        ) % {
+            "typed": typed,
+            "count": len(candidate),
+        }
     if candidate.startswith(".") or candidate.endswith("."):
-        return f"“{typed}” starts or ends with a dot."
+        return _("“%(typed)s” starts or ends with a dot.") % {"typed": typed}
     if ".." in candidate:
-        return f"“{typed}” has two dots in a row."
+        return _("“%(typed)s” has two dots in a row.") % {"typed": typed}
     return None
 
 
@@ -200,7 +223,7 @@ def _alias_insert(*, user: User, local_part: Callable[[], str]) -> Alias:
             User.objects.select_for_update().filter(pk=user.pk).exists()
             if Alias.objects.filter(user=user).count() >= quota:
                 raise AliasLimitReached()
-        for _ in range(ALIAS_CREATE_ATTEMPTS):
+        for _attempt in range(ALIAS_CREATE_ATTEMPTS):
             email = f"{local_part()}@{settings.EMAIL_DOMAIN}".lower()
             try:
                 with transaction.atomic():
@@ -249,7 +272,7 @@ def alias_update_note(*, alias: Alias, note: str) -> Alias:
     """Replace the person's note on the alias; raises AliasError when it is too long."""
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise AliasError(f"The note is too long: at most {NOTE_MAX_LENGTH} characters.")
+        raise AliasError(_("The note is too long: at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH})
     alias.note = note
     alias.save(update_fields=["note", "updated_at"])
     return alias
@@ -291,12 +314,14 @@ def api_key_create(*, user, name: str) -> tuple[ApiKey, str]:
     """Create a key for the person; returns it and the key in clear, which is never stored."""
     name = (name or "").strip()
     if not name:
-        raise ApiKeyError("Give the key a name, e.g. the script that will use it.")
+        raise ApiKeyError(_("Give the key a name, e.g. the script that will use it."))
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).exists()  # one creation at a time per person
         if ApiKey.objects.filter(user=user).count() >= MAX_KEYS_PER_USER:
-            raise ApiKeyError(f"You can have at most {MAX_KEYS_PER_USER} API keys. Delete one you no longer use.")
-        for _ in range(KEY_CREATE_ATTEMPTS):  # the 32-bit key id is unique: draw again when it is taken
+            raise ApiKeyError(
+                _("You can have at most %(max)d API keys. Delete one you no longer use.") % {"max": MAX_KEYS_PER_USER}
+            )
+        for _attempt in range(KEY_CREATE_ATTEMPTS):  # the 32-bit key id is unique: draw again when it is taken
             key_id = secrets.token_hex(KEY_ID_LENGTH // 2)
             raw_key = f"{KEY_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
             try:
@@ -308,7 +333,7 @@ def api_key_create(*, user, name: str) -> tuple[ApiKey, str]:
             except IntegrityError:
                 log.info("api key id taken, drawing again user_id=%s", user.pk)
         else:
-            raise ApiKeyError("No key could be created right now. Please try again.")
+            raise ApiKeyError(_("No key could be created right now. Please try again."))
     log.info("api key created api_key_id=%s user_id=%s", api_key.pk, user.pk)
     return api_key, raw_key
 
@@ -343,7 +368,7 @@ def developer_grant(*, user: User) -> User:
 def partner_code_redeem(*, user: User, code: str) -> User:
     """A code from PARTNER_CODES makes the person a developer at once; PartnerCodeError otherwise."""
     if (code or "").strip().upper() not in settings.PARTNER_CODES:
-        raise PartnerCodeError("This partner code is not valid. Check it, or apply with the form below.")
+        raise PartnerCodeError(_("This partner code is not valid. Check it, or apply with the form below."))
     log.info("partner code redeemed user_id=%s", user.pk)
     return developer_grant(user=user)
 
@@ -454,7 +479,7 @@ def alias_import(*, user: User, email: str, enabled: bool, created_at: datetime 
             if DeletedAlias.objects.filter(email=email).exists():
                 raise _Tombstoned
     except (IntegrityError, _Tombstoned):
-        raise AliasUnavailable("This address is already used or was deleted.") from None
+        raise AliasUnavailable(_("This address is already used or was deleted.")) from None
     if created_at:
         Alias.objects.filter(pk=alias.pk).update(created_at=created_at)
     log.debug("alias imported alias_id=%s user_id=%s", alias.pk, user.pk)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/aliases/<int:alias_id>/test-email", views.alias_test_email, name="alias_test_email"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/name", views.settings_name, name="settings_name"),
+    path("settings/language", views.settings_language, name="settings_language"),
     path("settings/avatar", views.settings_avatar, name="settings_avatar"),
     path("settings/delete", views.settings_delete, name="settings_delete"),
     path("settings/api-keys/", views.api_key_create, name="api_key_create"),

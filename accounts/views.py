@@ -4,6 +4,7 @@ import logging
 
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +25,7 @@ from accounts.forms import (
     AvatarForm,
     CustomAliasForm,
     DeleteAccountForm,
+    LanguageForm,
     NameForm,
     PartnerApplicationForm,
     PartnerCodeForm,
@@ -38,7 +42,7 @@ def _alias_or_404(request, alias_id: int) -> Alias:
     try:
         return selectors.alias_get_for_user(user=request.user, alias_id=alias_id)
     except Alias.DoesNotExist:
-        raise Http404("No such alias.") from None
+        raise Http404(_("No such alias.")) from None
 
 
 ALIASES_PER_PAGE = 25
@@ -88,7 +92,7 @@ def alias_create_random(request):
     except AliasError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Alias {alias.email} has been created.")
+        messages.success(request, _("Alias %(email)s has been created.") % {"email": alias.email})
     return redirect("dashboard")
 
 
@@ -106,7 +110,7 @@ def alias_create_custom(request):
             messages.error(request, str(error))
             return redirect("dashboard")
         else:
-            messages.success(request, f"Alias {alias.email} has been created.")
+            messages.success(request, _("Alias %(email)s has been created.") % {"email": alias.email})
             return redirect("dashboard")
     return _dashboard_page(request, custom_form=form, status=400)
 
@@ -116,8 +120,10 @@ def alias_create_custom(request):
 def alias_toggle(request, alias_id: int):
     """Switch forwarding of one alias on or off."""
     alias = services.alias_toggle(alias=_alias_or_404(request, alias_id))
-    state = "on" if alias.enabled else "off"
-    message = f"Forwarding for {alias.email} is now {state}."
+    if alias.enabled:
+        message = _("Forwarding for %(email)s is now on.") % {"email": alias.email}
+    else:
+        message = _("Forwarding for %(email)s is now off.") % {"email": alias.email}
     if _wants_json(request):
         return JsonResponse({"enabled": alias.enabled, "message": message})
     messages.success(request, message)
@@ -136,7 +142,7 @@ def alias_note(request, alias_id: int):
             return JsonResponse({"error": str(error)}, status=400)
         messages.error(request, str(error))
     else:
-        message = f"The note of {alias.email} is saved."
+        message = _("The note of %(email)s is saved.") % {"email": alias.email}
         if _wants_json(request):
             return JsonResponse({"note": alias.note, "message": message})
         messages.success(request, message)
@@ -151,7 +157,7 @@ def alias_delete(request, alias_id: int):
     if request.method == "POST":
         email = alias.email
         services.alias_delete(alias=alias)
-        messages.success(request, f"Alias {email} has been deleted.")
+        messages.success(request, _("Alias %(email)s has been deleted.") % {"email": email})
         return redirect("dashboard")
     authorizations = alias.authorizations.select_related("client").order_by("client__name")
     return render(request, "accounts/alias_delete.html", {"alias": alias, "authorizations": authorizations})
@@ -163,23 +169,26 @@ def alias_test_email(request, alias_id: int):
     """Send a test email to one alias."""
     alias = _alias_or_404(request, alias_id)
     if not ratelimit.consume(request, action="alias_test_email", user=request.user):
-        messages.error(request, "Too many test emails. Please try again in an hour.")
+        messages.error(request, _("Too many test emails. Please try again in an hour."))
         return redirect("dashboard")
     try:
         services.alias_send_test_email(alias=alias)
     except OSError:
         log.exception("alias test email failed alias_id=%s", alias.pk)
-        messages.error(request, "The test email could not be sent right now. Please try again later.")
+        messages.error(request, _("The test email could not be sent right now. Please try again later."))
     else:
         if alias.enabled:
-            messages.success(request, f"A test email has been sent to {alias.email}. Please check your inbox.")
+            messages.success(
+                request, _("A test email has been sent to %(email)s. Please check your inbox.") % {"email": alias.email}
+            )
         else:
             messages.warning(
                 request,
-                (
-                    f"A test email has been sent to {alias.email}, but forwarding is off: it is blocked and will not "
+                _(
+                    "A test email has been sent to %(email)s, but forwarding is off: it is blocked and will not "
                     "reach your inbox. Turn forwarding on to receive it."
-                ),
+                )
+                % {"email": alias.email},
             )
     return redirect("dashboard")
 
@@ -187,6 +196,7 @@ def alias_test_email(request, alias_id: int):
 def _settings_page(request, **forms):
     context = {
         "name_form": NameForm(initial={"name": request.user.name}),
+        "language_form": LanguageForm(initial={"language": request.user.language}),
         "avatar_form": AvatarForm(),
         "delete_form": DeleteAccountForm(user=request.user),
         "membership": membership_get(user=request.user),
@@ -214,8 +224,34 @@ def settings_name(request):
     if not form.is_valid():
         return _settings_page(request, name_form=form)
     services.user_update_name(user=request.user, name=form.cleaned_data["name"])
-    messages.success(request, "Your name is updated.")
+    messages.success(request, _("Your name is updated."))
     return redirect("settings")
+
+
+@login_required
+@require_POST
+def settings_language(request):
+    """Choose the language of pages and mails; this browser remembers it after log out too."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, language_form=form)
+    language = form.cleaned_data["language"]
+    services.user_update_language(user=request.user, language=language)
+    translation.activate(language or translation.get_language_from_request(request))
+    messages.success(request, _("Your language is saved."))
+    response = redirect("settings")
+    if language:
+        response.set_cookie(
+            django_settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=django_settings.LANGUAGE_COOKIE_AGE,
+            secure=django_settings.LANGUAGE_COOKIE_SECURE,
+            httponly=django_settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=django_settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(django_settings.LANGUAGE_COOKIE_NAME, samesite=django_settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
 
 
 @login_required
@@ -224,7 +260,7 @@ def settings_avatar(request):
     """Upload or remove the avatar."""
     if "remove" in request.POST:
         services.user_remove_avatar(user=request.user)
-        messages.success(request, "Your avatar is removed.")
+        messages.success(request, _("Your avatar is removed."))
         return redirect("settings")
     form = AvatarForm(request.POST, request.FILES)
     if form.is_valid():
@@ -234,7 +270,7 @@ def settings_avatar(request):
             form.add_error("avatar", error)
     if not form.is_valid():
         return _settings_page(request, avatar_form=form)
-    messages.success(request, "Your avatar is updated.")
+    messages.success(request, _("Your avatar is updated."))
     return redirect("settings")
 
 
@@ -249,7 +285,7 @@ def settings_delete(request):
     user = request.user
     logout(request)
     services.user_delete(user=user)
-    messages.success(request, "Your account and all its data are deleted.")
+    messages.success(request, _("Your account and all its data are deleted."))
     return redirect("account_login")
 
 
@@ -259,7 +295,7 @@ def resend_verification(request):
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.email_verification_resend(request=request, email=form.cleaned_data["email"])
-        messages.info(request, "If an unverified account uses this address, a new verification link is on its way.")
+        messages.info(request, _("If an unverified account uses this address, a new verification link is on its way."))
         return redirect("account_login")
     return render(request, "account/resend_verification.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -275,7 +311,7 @@ def api_key_create(request):
     """Create a key and show it once on its own page; errors go back to the settings page."""
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("name", ["Give the key a name."])))
+        messages.error(request, " ".join(form.errors.get("name", [_("Give the key a name.")])))
         return redirect("settings")
     try:
         api_key, raw_key = services.api_key_create(user=request.user, name=form.cleaned_data["name"])
@@ -292,9 +328,9 @@ def api_key_delete(request, api_key_id: int):
     try:
         api_key = selectors.api_key_get_for_user(user=request.user, api_key_id=api_key_id)
     except ApiKey.DoesNotExist:
-        raise Http404("No such API key.") from None
+        raise Http404(_("No such API key.")) from None
     services.api_key_delete(api_key=api_key)
-    messages.success(request, f"The API key “{api_key.name}” is deleted; it no longer works.")
+    messages.success(request, _("The API key “%(name)s” is deleted; it no longer works.") % {"name": api_key.name})
     return redirect("settings")
 
 
@@ -328,7 +364,7 @@ def partner(request):
     services.partner_application_submit(
         user=request.user if request.user.is_authenticated else None, **form.cleaned_data
     )
-    messages.success(request, "Thank you! Your application is sent; we will answer by email.")
+    messages.success(request, _("Thank you! Your application is sent; we will answer by email."))
     return redirect("partner")
 
 
@@ -338,13 +374,13 @@ def partner_code(request):
     """A valid partner code makes the person a developer at once."""
     form = PartnerCodeForm(request.POST)
     if not ratelimit.consume(request, action="partner_code", user=request.user):
-        form.add_error(None, "Too many partner codes tried; please wait an hour or apply with the form.")
+        form.add_error(None, _("Too many partner codes tried; please wait an hour or apply with the form."))
     elif form.is_valid():
         try:
             services.partner_code_redeem(user=request.user, code=form.cleaned_data["code"])
         except PartnerCodeError as error:
             form.add_error("code", str(error))
         else:
-            messages.success(request, "You are now a developer: register your first app.")
+            messages.success(request, _("You are now a developer: register your first app."))
             return redirect("developer_console")
     return _partner_page(request, code_form=form, status=400)

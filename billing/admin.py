@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from billing import services
 from billing.models import Membership, PromoRedemption, StripeCustomerToDelete
@@ -21,7 +22,7 @@ def _dashboard(kind: str, stripe_id: str) -> str:
 class GrantForm(forms.Form):
     """The end date of a premium grant."""
 
-    until = forms.DateTimeField(label="Premium until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    until = forms.DateTimeField(label=_("Premium until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
 @admin.register(Membership)

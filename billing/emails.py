@@ -6,15 +6,19 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 def send_trial_ending(*, user, ends_at: datetime) -> None:
-    """Tell the person their trial ends soon and where to upgrade."""
+    """Tell the person their trial ends soon and where to upgrade, in their language (sent by a command)."""
     context = {"user": user, "ends_at": ends_at, "pricing_url": settings.URL + reverse("pricing")}
-    message = EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your trial ends on {ends_at:%Y-%m-%d}",
-        body=render_to_string("billing/email/trial_ending.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("Your trial ends on %(date)s") % {"date": f"{ends_at:%Y-%m-%d}"}
+        message = EmailMessage(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+            body=render_to_string("billing/email/trial_ending.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
     message.send(fail_silently=False)

@@ -2,15 +2,16 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Plan(models.TextChoices):
     """The plans SimpleLogin sells (2019 names)."""
 
-    FREE = "free", "Free"
-    TRIAL = "trial", "Trial"
-    MONTHLY = "monthly", "Premium monthly"
-    YEARLY = "yearly", "Premium yearly"
+    FREE = "free", _("Free")
+    TRIAL = "trial", _("Trial")
+    MONTHLY = "monthly", _("Premium monthly")
+    YEARLY = "yearly", _("Premium yearly")
 
 
 class Membership(models.Model):

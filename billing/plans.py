@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from billing.models import Plan
 
@@ -26,27 +27,27 @@ class Offer:
 
 
 OFFERS = (
-    Offer(plan=Plan.MONTHLY, price_label="$2.99", period_label="per month", price_setting="STRIPE_PRICE_MONTHLY"),
-    Offer(plan=Plan.YEARLY, price_label="$29.99", period_label="per year", price_setting="STRIPE_PRICE_YEARLY"),
+    Offer(plan=Plan.MONTHLY, price_label="$2.99", period_label=_("per month"), price_setting="STRIPE_PRICE_MONTHLY"),
+    Offer(plan=Plan.YEARLY, price_label="$29.99", period_label=_("per year"), price_setting="STRIPE_PRICE_YEARLY"),
 )
 
 
 def free_features() -> list[str]:
     """What the free plan allows."""
     return [
-        f"Up to {settings.MAX_ALIASES_FREE_PLAN} aliases",
-        "Random aliases only",
-        "Sign in with SimpleLogin on every app",
+        _("Up to %(count)s aliases") % {"count": settings.MAX_ALIASES_FREE_PLAN},
+        _("Random aliases only"),
+        _("Sign in with SimpleLogin on every app"),
     ]
 
 
 def premium_features() -> list[str]:
     """What a premium plan (or a running trial) allows."""
     return [
-        "Unlimited aliases",
-        "Custom aliases (your own prefix)",
-        "Sign in with SimpleLogin on every app",
-        "Support the project",
+        _("Unlimited aliases"),
+        _("Custom aliases (your own prefix)"),
+        _("Sign in with SimpleLogin on every app"),
+        _("Support the project"),
     ]
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from djstripe.views import ProcessWebhookView
 
@@ -44,7 +45,7 @@ def checkout(request):
     """Start a Stripe Checkout session for the chosen plan and send the person there."""
     form = CheckoutForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the monthly or the yearly plan.")
+        messages.error(request, _("Choose the monthly or the yearly plan."))
         return redirect("pricing")
     try:
         url = services.checkout_start(
@@ -88,7 +89,9 @@ def _plan_action(request, action, done: str):
 def cancel(request):
     """Cancel at the end of the paid period."""
     return _plan_action(
-        request, services.subscription_cancel, "Your subscription is cancelled: premium lasts until the end date below."
+        request,
+        services.subscription_cancel,
+        _("Your subscription is cancelled: premium lasts until the end date below."),
     )
 
 
@@ -97,7 +100,7 @@ def cancel(request):
 def reactivate(request):
     """Undo a cancellation before the period ends."""
     return _plan_action(
-        request, services.subscription_reactivate, "Your subscription is active again and renews automatically."
+        request, services.subscription_reactivate, _("Your subscription is active again and renews automatically.")
     )
 
 
@@ -118,7 +121,7 @@ def portal(request):
 def promo(request):
     """Redeem a promo code: one year of premium (attempts are rate limited per person)."""
     if not ratelimit.consume(request, action="promo_code", user=request.user):
-        messages.error(request, "Too many promo code attempts. Please try again in an hour.")
+        messages.error(request, _("Too many promo code attempts. Please try again in an hour."))
         return redirect("settings")
     form = PromoCodeForm(request.POST)
     if not form.is_valid():
@@ -129,7 +132,9 @@ def promo(request):
     except services.BillingError as error:
         messages.error(request, str(error))
         return redirect("settings")
-    messages.success(request, f"Promo code applied: premium until {membership.expires_at:%Y-%m-%d}.")
+    messages.success(
+        request, _("Promo code applied: premium until %(date)s.") % {"date": f"{membership.expires_at:%Y-%m-%d}"}
+    )
     return redirect("settings")
 
 

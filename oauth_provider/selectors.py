@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from oauth2_provider.models import get_access_token_model
 
 from accounts.selectors import alias_list, user_can_create_alias
@@ -222,10 +223,10 @@ def consent_options(*, user, client: Client, authorization: Authorization | None
         default = (unused or aliases)[0].email if aliases else ""
     reason = None
     if not can_random:
-        reason = (
-            f"You have used the {settings.MAX_ALIASES_FREE_PLAN} aliases of the free plan, so no new alias can be "
+        reason = _(
+            "You have used the %(count)d aliases of the free plan, so no new alias can be "
             "made for this app. Pick one you have, or delete one you no longer need on the dashboard."
-        )
+        ) % {"count": settings.MAX_ALIASES_FREE_PLAN}
     return ConsentOptions(
         aliases=aliases,
         can_create_random=can_random,

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model
 
@@ -58,9 +59,9 @@ def _suggestion_local_part(*, user, client: Client, token: str) -> str:
     try:
         data = signing.loads(token or "", salt=SUGGESTION_SALT, max_age=SUGGESTION_MAX_AGE)
     except signing.BadSignature:
-        raise ConsentError("The suggested alias has expired; please choose again.") from None
+        raise ConsentError(_("The suggested alias has expired; please choose again.")) from None
     if not isinstance(data, dict) or data.get("u") != user.pk or data.get("c") != client.pk:
-        raise ConsentError("The suggested alias has expired; please choose again.")
+        raise ConsentError(_("The suggested alias has expired; please choose again."))
     return str(data.get("l", ""))
 
 
@@ -71,16 +72,16 @@ def _alias_for_choice(*, user, client: Client, choice: ConsentChoice):
     try:
         if choice.email == SharedEmail.RANDOM:
             if not alias_selectors.user_can_create_alias(user=user):
-                raise ConsentError("Your plan does not allow another alias; choose an existing one.")
+                raise ConsentError(_("Your plan does not allow another alias; choose an existing one."))
             return alias_services.alias_create_random(user=user)
         if choice.email == SharedEmail.CUSTOM:
             if not user_can_create_custom_alias(user=user):
-                raise ConsentError("Custom aliases need a premium plan.")
+                raise ConsentError(_("Custom aliases need a premium plan."))
             return alias_services.alias_create_custom(user=user, prefix=choice.custom_prefix)
         if choice.email == SharedEmail.SUGGESTED:
             if not user_can_create_custom_alias(user=user):
-                raise ConsentError("Custom aliases need a premium plan.")
-            prefix, _, suffix = _suggestion_local_part(user=user, client=client, token=choice.suggestion).rpartition(
+                raise ConsentError(_("Custom aliases need a premium plan."))
+            prefix, _sep, suffix = _suggestion_local_part(user=user, client=client, token=choice.suggestion).rpartition(
                 "."
             )
             return alias_services.alias_create_custom(user=user, prefix=prefix, suffix=suffix)
@@ -92,9 +93,9 @@ def _alias_for_choice(*, user, client: Client, choice: ConsentChoice):
 def _alias_shareable(*, alias, current_alias_id: int | None = None):
     """The alias, if it may be given to an app: the person's own, with forwarding on (or the one the app has)."""
     if alias is None:
-        raise ConsentError("That address is not one of your aliases.")
+        raise ConsentError(_("That address is not one of your aliases."))
     if not alias.enabled and alias.pk != current_alias_id:
-        raise ConsentError("Forwarding is off for that alias; turn it on or choose another address.")
+        raise ConsentError(_("Forwarding is off for that alias; turn it on or choose another address."))
     return alias
 
 
@@ -102,7 +103,7 @@ def authorization_grant(*, user, client: Client, choice: ConsentChoice, scopes=(
     """Record (or replace) the person's consent to the client and the scopes granted; nothing is stored when a choice is refused."""
     name = (choice.name or "").strip()
     if len(name) > 128:
-        raise ConsentError("The name is too long (128 characters at most).")
+        raise ConsentError(_("The name is too long (128 characters at most)."))
     with transaction.atomic():
         alias = _alias_for_choice(user=user, client=client, choice=choice)
         authorization, created = Authorization.objects.select_for_update().get_or_create(

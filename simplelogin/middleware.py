@@ -1,12 +1,21 @@
 """Site-wide request guards."""
 
+import re
+from urllib.parse import parse_qs, urlsplit
+
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from simplelogin.views import bad_request, health
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 PROTOCOL_PREFIXES = ("/oauth/", "/oauth2/", "/.well-known/", "/jwks")
+# Endpoints that answer apps (JSON, English error descriptions): no page to translate, so no session or user query.
+MACHINE_ENDPOINTS = re.compile(
+    r"^/(api/|oauth2/register|oauth2?/(token|user_?info|me|introspect|revoke)/?$|\.well-known/|jwks)"
+)
 
 
 def _has_nul(querydict) -> bool:
@@ -68,3 +77,45 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+def ui_locales_language(request) -> str | None:
+    """The first supported language of an authorization request's `ui_locales`, or of the one waiting in `next`.
+
+    OIDC Core 3.1.2.1: ui_locales is the person's preferred languages for the pages, a space-separated list.
+    """
+    value = request.GET.get("ui_locales")
+    if value is None and "next" in request.GET:
+        try:
+            value = (parse_qs(urlsplit(request.GET["next"]).query).get("ui_locales") or [None])[0]
+        except ValueError:  # not a URL (e.g. "http://[bad"): no hint
+            value = None
+    for tag in (value or "").split()[:10]:
+        try:
+            return translation.get_supported_language_variant(tag)
+        except LookupError:
+            continue
+    return None
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's language choice (cookie, Accept-Language), except that the person's own choice wins.
+
+    Order: the language the signed-in person picked in Settings, then an app's `ui_locales`, then Django's.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        if MACHINE_ENDPOINTS.match(request.path_info):
+            return
+        user = getattr(request, "user", None)
+        language = user.language if user is not None and user.is_authenticated else ""
+        language = language or ui_locales_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        if MACHINE_ENDPOINTS.match(request.path_info):
+            return response  # the same JSON in every language: no Vary: Accept-Language for caches to split on
+        return super().process_response(request, response)

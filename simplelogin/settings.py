@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "simplelogin.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simplelogin.middleware.LocaleMiddleware",  # Django's, after the user is known: their chosen language wins
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -201,7 +202,12 @@ for _provider, _scope in (("github", ["user:email"]), ("google", ["profile", "em
             "SCOPE": _scope,
         }
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Each language in its own name (the settings page lists them so); catalogues live in each app's locale/ and, for
+# templates/ and simplelogin/, in simplelogin/locale. Listing the apps' folders too lets `makemessages` (run from
+# the project folder) write each string into the catalogue of the app it comes from (docs/development.md).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / app / "locale" for app in ("simplelogin", "accounts", "oauth_provider", "billing")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -265,6 +271,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = URL_IS_HTTPS
 CSRF_COOKIE_SECURE = URL_IS_HTTPS
+# The language chosen in Settings, remembered by this browser after log out too (simplelogin.middleware).
+LANGUAGE_COOKIE_SECURE = URL_IS_HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=URL_IS_HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if URL_IS_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = URL_IS_HTTPS

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from djstripe.models import Customer
 
 from billing import stripe_gateway
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 def membership_start_trial(*, user, now: datetime | None = None) -> Membership:
     """Give a new person their membership: a trial of TRIAL_DAYS (2019: 15 days)."""
     now = now or timezone.now()
-    membership, _ = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         user=user, defaults={"plan": Plan.TRIAL, "expires_at": now + timedelta(days=settings.TRIAL_DAYS)}
     )
     return membership
@@ -33,7 +34,7 @@ def membership_fresh(*, user) -> Membership | None:
 
 def membership_locked(*, user) -> Membership:
     """The person's membership locked for update (inside a transaction), created as free when missing."""
-    membership, _ = Membership.objects.select_for_update().get_or_create(user=user, defaults={"plan": Plan.FREE})
+    membership, _created = Membership.objects.select_for_update().get_or_create(user=user, defaults={"plan": Plan.FREE})
     return membership
 
 
@@ -42,13 +43,13 @@ def promo_redeem(*, user, code: str, now: datetime | None = None) -> Membership:
     now = now or timezone.now()
     normalized = code.strip().upper()
     if not normalized or normalized not in settings.PROMO_CODES:
-        raise BillingError("This promo code is not valid.")
+        raise BillingError(_("This promo code is not valid."))
     with transaction.atomic():
         membership = membership_locked(user=user)
         if PromoRedemption.objects.filter(user=user, code=normalized).exists():
-            raise BillingError("You have already used this promo code.")
+            raise BillingError(_("You have already used this promo code."))
         if membership.plan in PREMIUM_PLANS and membership.expires_at is None:
-            raise BillingError("Your subscription renews by itself: cancel it first to use a promo code.")
+            raise BillingError(_("Your subscription renews by itself: cancel it first to use a promo code."))
         start = membership.expires_at if membership.plan != Plan.FREE and membership.expires_at else now
         membership.expires_at = max(start, now) + timedelta(days=PROMO_DURATION_DAYS)
         membership.plan = membership.plan if membership.plan in PREMIUM_PLANS else Plan.YEARLY
@@ -56,7 +57,7 @@ def promo_redeem(*, user, code: str, now: datetime | None = None) -> Membership:
             with transaction.atomic():
                 PromoRedemption.objects.create(user=user, code=normalized)
         except IntegrityError as error:
-            raise BillingError("You have already used this promo code.") from error
+            raise BillingError(_("You have already used this promo code.")) from error
         membership.save()
     log.info("promo code used user_id=%s expires_at=%s", user.pk, membership.expires_at)
     return membership

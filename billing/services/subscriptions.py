@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from djstripe.models import Customer, Subscription
 from djstripe.settings import djstripe_settings
 from djstripe.utils import get_id_from_stripe_data
@@ -46,9 +47,9 @@ def checkout_start(*, user, plan: str, success_url: str, cancel_url: str) -> str
     """Open a Stripe Checkout session (subscription mode) for a premium plan; returns its URL."""
     offer = offer_for_plan(plan)
     if not billing_enabled():
-        raise BillingError("Payments are not available on this server.")
+        raise BillingError(_("Payments are not available on this server."))
     if offer is None:
-        raise BillingError("Choose the monthly or the yearly plan.")
+        raise BillingError(_("Choose the monthly or the yearly plan."))
     membership = membership_fresh(user=user)
     if (
         membership
@@ -56,7 +57,7 @@ def checkout_start(*, user, plan: str, success_url: str, cancel_url: str) -> str
         and membership.plan in PREMIUM_PLANS
         and membership.expires_at is None
     ):
-        raise BillingError("You already have a subscription: manage it from Settings.")
+        raise BillingError(_("You already have a subscription: manage it from Settings."))
     try:
         customer_id = customer_ensure(user=user)
         session = stripe_gateway.checkout_session_create(
@@ -67,7 +68,9 @@ def checkout_start(*, user, plan: str, success_url: str, cancel_url: str) -> str
             cancel_url=cancel_url,
         )
     except GatewayError as error:
-        raise BillingError(f"{error} Nothing was charged; please try again in a minute.") from error
+        raise BillingError(
+            _("%(error)s Nothing was charged; please try again in a minute.") % {"error": error}
+        ) from error
     log.info("checkout started user_id=%s plan=%s", user.pk, offer.plan)
     return session.url
 
@@ -76,13 +79,13 @@ def portal_start(*, user, return_url: str) -> str:
     """Open a Stripe Customer Portal session (card, invoices); returns its URL."""
     membership = membership_fresh(user=user)
     if not billing_enabled() or not membership or not membership.stripe_customer_id:
-        raise BillingError("There is no billing account to manage yet.")
+        raise BillingError(_("There is no billing account to manage yet."))
     try:
         return stripe_gateway.portal_session_create(
             customer_id=membership.stripe_customer_id, return_url=return_url
         ).url
     except GatewayError as error:
-        raise BillingError(f"{error} Please try again in a minute.") from error
+        raise BillingError(_("%(error)s Please try again in a minute.") % {"error": error}) from error
 
 
 def subscription_sync(*, subscription_id: str) -> Subscription:
@@ -99,13 +102,15 @@ def membership_refresh_subscription(*, subscription_id: str, user=None) -> Membe
 def _subscription_set_cancel(*, user, cancel: bool) -> Membership:
     membership = membership_fresh(user=user)
     if not billing_enabled() or not membership or not membership.stripe_subscription_id:
-        raise BillingError("You have no subscription to change.")
+        raise BillingError(_("You have no subscription to change."))
     try:
         data = stripe_gateway.subscription_set_cancel_at_period_end(
             subscription_id=membership.stripe_subscription_id, cancel=cancel
         )
     except GatewayError as error:
-        raise BillingError(f"{error} Your plan is unchanged; please try again in a minute.") from error
+        raise BillingError(
+            _("%(error)s Your plan is unchanged; please try again in a minute.") % {"error": error}
+        ) from error
     try:
         subscription = Subscription.sync_from_stripe_data(data, api_key=djstripe_settings.STRIPE_SECRET_KEY)
     except Exception as error:  # Stripe has the change; its webhook brings it here, so no error page now

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 
 from oauth_provider.constants import RESPONSE_TYPE_FLOW, ResponseMode, ResponseType, Scope
 from oauth_provider.models import Client, redirect_uri_problems
@@ -11,7 +12,7 @@ from oauth_provider.services import ClientSettings
 from simplelogin.validators import single_line
 
 FLOW_FIELDS = ("allow_code_flow", "allow_implicit_flow", "allow_hybrid_flow")
-WEB_URL = URLValidator(schemes=["http", "https"], message="Enter an http or https URL.")
+WEB_URL = URLValidator(schemes=["http", "https"], message=_("Enter an http or https URL."))
 
 
 def _uri_lines(value: str) -> list[str]:
@@ -35,69 +36,73 @@ class ClientForm(forms.Form):
 
     name = forms.CharField(
         max_length=255,
-        label="Name",
+        label=_("Name"),
         validators=[single_line],
-        help_text="Shown on the consent page.",
+        help_text=_("Shown on the consent page."),
     )
-    icon = forms.FileField(label="Icon", required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB.")
-    icon_remove = forms.BooleanField(label="Remove the icon", required=False)
+    icon = forms.FileField(label=_("Icon"), required=False, help_text=_("PNG, JPEG, WebP or GIF, at most 2 MB."))
+    icon_remove = forms.BooleanField(label=_("Remove the icon"), required=False)
     home_url = forms.URLField(
-        max_length=1024, label="Home URL", required=False, assume_scheme="https", validators=[WEB_URL]
+        max_length=1024, label=_("Home URL"), required=False, assume_scheme="https", validators=[WEB_URL]
     )
     policy_uri = forms.URLField(
         max_length=1024,
-        label="Privacy policy URL",
+        label=_("Privacy policy URL"),
         required=False,
         assume_scheme="https",
         validators=[WEB_URL],
-        help_text="Shown on the consent page and on Discover (OIDC registration metadata: policy_uri).",
+        help_text=_("Shown on the consent page and on Discover (OIDC registration metadata: policy_uri)."),
     )
     tos_uri = forms.URLField(
         max_length=1024,
-        label="Terms of service URL",
+        label=_("Terms of service URL"),
         required=False,
         assume_scheme="https",
         validators=[WEB_URL],
-        help_text="Shown on the consent page and on Discover (OIDC registration metadata: tos_uri).",
+        help_text=_("Shown on the consent page and on Discover (OIDC registration metadata: tos_uri)."),
     )
     client_type = forms.ChoiceField(
-        label="Client type",
+        label=_("Client type"),
         widget=forms.RadioSelect,
         initial=Client.CLIENT_CONFIDENTIAL,
         choices=[
-            (Client.CLIENT_CONFIDENTIAL, "Confidential: a server that keeps a secret"),
-            (Client.CLIENT_PUBLIC, "Public: a browser or mobile app, no secret, PKCE required"),
+            (Client.CLIENT_CONFIDENTIAL, _("Confidential: a server that keeps a secret")),
+            (Client.CLIENT_PUBLIC, _("Public: a browser or mobile app, no secret, PKCE required")),
         ],
     )
     allow_code_flow = forms.BooleanField(
-        label="Authorization code flow (response_type=code)", required=False, initial=True
+        label=_("Authorization code flow (response_type=code)"), required=False, initial=True
     )
-    allow_implicit_flow = forms.BooleanField(label="Implicit flow (id_token, id_token token)", required=False)
-    allow_hybrid_flow = forms.BooleanField(label="Hybrid flow (code id_token, code token…)", required=False)
+    allow_implicit_flow = forms.BooleanField(label=_("Implicit flow (id_token, id_token token)"), required=False)
+    allow_hybrid_flow = forms.BooleanField(label=_("Hybrid flow (code id_token, code token…)"), required=False)
     redirect_uris = forms.CharField(
-        label="Redirect URIs",
+        label=_("Redirect URIs"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="One per line. https, or http://127.0.0.1 / http://[::1] for apps on the person's computer.",
+        help_text=_("One per line. https, or http://127.0.0.1 / http://[::1] for apps on the person's computer."),
     )
     post_logout_redirect_uris = forms.CharField(
-        label="Post-logout redirect URIs",
+        label=_("Post-logout redirect URIs"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
-        help_text="One per line (optional).",
+        help_text=_("One per line (optional)."),
     )
     accepts_query_access_token = forms.BooleanField(
-        label="This app sends the access token in the query string (older libraries such as python-social-auth)",
+        label=_("This app sends the access token in the query string (older libraries such as python-social-auth)"),
         required=False,
-        help_text="Userinfo then also accepts ?access_token= from this app (RFC 6750 2.3). Leave it off unless your "
-        "library needs it: tokens in URLs can leak (RFC 9700). The Authorization header always works.",
+        help_text=_(
+            "Userinfo then also accepts ?access_token= from this app (RFC 6750 2.3). Leave it off unless your "
+            "library needs it: tokens in URLs can leak (RFC 9700). The Authorization header always works."
+        ),
     )
     refresh_without_offline_access = forms.BooleanField(
-        label="Give this app refresh tokens even without the offline_access scope",
+        label=_("Give this app refresh tokens even without the offline_access scope"),
         required=False,
-        help_text="Off: a refresh token only when the person granted offline_access (OIDC Core 11), which the "
-        "consent page shows. On for apps registered before SimpleLogin offered offline_access.",
+        help_text=_(
+            "Off: a refresh token only when the person granted offline_access (OIDC Core 11), which the "
+            "consent page shows. On for apps registered before SimpleLogin offered offline_access."
+        ),
     )
-    published = forms.BooleanField(label="Show this app on the Discover page", required=False)
+    published = forms.BooleanField(label=_("Show this app on the Discover page"), required=False)
 
     def __init__(self, *args, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +130,7 @@ class ClientForm(forms.Form):
     def clean_redirect_uris(self):
         uris = _uri_lines(self.cleaned_data["redirect_uris"])
         if not uris:
-            raise ValidationError("Add at least one redirect URI.")
+            raise ValidationError(_("Add at least one redirect URI."))
         if errors := _uri_errors(uris):
             raise ValidationError(errors)
         return uris
@@ -139,7 +144,7 @@ class ClientForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(flow) for flow in FLOW_FIELDS):
-            self.add_error("allow_code_flow", "Choose at least one flow.")
+            self.add_error("allow_code_flow", _("Choose at least one flow."))
         return cleaned
 
     def client_settings(self) -> ClientSettings:
@@ -158,25 +163,25 @@ class ClientForm(forms.Form):
         )
 
 
-RESPONSE_MODES = [("", "Default for the response type"), *((mode, mode) for mode in ResponseMode.values)]
+RESPONSE_MODES = [("", _("Default for the response type")), *((mode, mode) for mode in ResponseMode.values)]
 # prompt=login is left out: it logs the person out, which clears the session that holds the pending sign-in.
-PROMPTS = [("", "None given"), ("consent", "consent"), ("none", "none")]
+PROMPTS = [("", _("None given")), ("consent", "consent"), ("none", "none")]
 
 
 class PlaygroundForm(forms.Form):
     """What a playground sign-in asks for."""
 
     response_type = forms.ChoiceField(label="response_type")
-    scopes = forms.MultipleChoiceField(label="Scopes", widget=forms.CheckboxSelectMultiple)
-    pkce = forms.BooleanField(label="Use PKCE (S256)", required=False, initial=True)
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), widget=forms.CheckboxSelectMultiple)
+    pkce = forms.BooleanField(label=_("Use PKCE (S256)"), required=False, initial=True)
     response_mode = forms.ChoiceField(label="response_mode", choices=RESPONSE_MODES, required=False)
     prompt = forms.ChoiceField(label="prompt", choices=PROMPTS, required=False)
     client_secret = forms.CharField(
-        label="Client secret",
+        label=_("Client secret"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        help_text="Needed to exchange the code; used once for this sign-in and never stored.",
+        help_text=_("Needed to exchange the code; used once for this sign-in and never stored."),
     )
 
     def __init__(self, *args, client: Client, **kwargs):
@@ -192,22 +197,22 @@ class PlaygroundForm(forms.Form):
         self.fields["scopes"].initial = [Scope.OPENID, Scope.EMAIL, Scope.PROFILE, Scope.OFFLINE_ACCESS]
         if client.client_type == Client.CLIENT_PUBLIC:
             del self.fields["client_secret"]
-            self.fields["pkce"].help_text = "Public clients must use PKCE."
+            self.fields["pkce"].help_text = _("Public clients must use PKCE.")
 
     def clean(self):
         cleaned = super().clean()
         response_type = cleaned.get("response_type", "")
         scopes = cleaned.get("scopes") or []
         if "id_token" in response_type.split() and Scope.OPENID not in scopes:
-            self.add_error("scopes", "Response types with id_token need the openid scope.")
+            self.add_error("scopes", _("Response types with id_token need the openid scope."))
         if self.client.client_type == Client.CLIENT_PUBLIC and not cleaned.get("pkce"):
-            self.add_error("pkce", "Public clients must use PKCE.")
+            self.add_error("pkce", _("Public clients must use PKCE."))
         if "client_secret" in self.fields and "code" in response_type.split():
             secret = cleaned.get("client_secret", "")
             if not secret:
-                self.add_error("client_secret", "Paste the client secret: the code exchange needs it.")
+                self.add_error("client_secret", _("Paste the client secret: the code exchange needs it."))
             elif not check_password(secret, self.client.client_secret):
-                self.add_error("client_secret", "This is not the current secret of this client.")
+                self.add_error("client_secret", _("This is not the current secret of this client."))
         return cleaned
 
 
@@ -215,10 +220,10 @@ class PlaygroundRefreshForm(forms.Form):
     """The client secret again (confidential clients) to use the playground's refresh token."""
 
     client_secret = forms.CharField(
-        label="Client secret",
+        label=_("Client secret"),
         strip=True,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        help_text="Used once for this request and never stored.",
+        help_text=_("Used once for this request and never stored."),
     )
 
     def __init__(self, *args, client: Client, **kwargs):
@@ -230,7 +235,7 @@ class PlaygroundRefreshForm(forms.Form):
     def clean_client_secret(self):
         secret = self.cleaned_data["client_secret"]
         if not check_password(secret, self.client.client_secret):
-            raise ValidationError("This is not the current secret of this client.")
+            raise ValidationError(_("This is not the current secret of this client."))
         return secret
 
 
@@ -239,15 +244,16 @@ class AuthorizationAliasForm(forms.Form):
 
     REAL = "real"
 
-    address = forms.ChoiceField(label="Address this app receives")
+    address = forms.ChoiceField(label=_("Address this app receives"))
 
     def __init__(self, *args, user, aliases, current=None, **kwargs):
         super().__init__(*args, **kwargs)
         aliases = list(aliases)
         if current is not None and current not in aliases:
             aliases.insert(0, current)
-        self.fields["address"].choices = [(self.REAL, f"{user.email} (your real email)")] + [
-            (str(alias.pk), alias.email if alias.enabled else f"{alias.email} (forwarding off)") for alias in aliases
+        self.fields["address"].choices = [(self.REAL, _("%(email)s (your real email)") % {"email": user.email})] + [
+            (str(alias.pk), alias.email if alias.enabled else _("%(email)s (forwarding off)") % {"email": alias.email})
+            for alias in aliases
         ]
 
     def alias_id(self) -> int | None:

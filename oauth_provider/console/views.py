@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,7 +48,7 @@ def _owned_client(request, client_id: str) -> Client:
     try:
         return selectors.client_get_for_owner(user=request.user, client_id=client_id)
     except Client.DoesNotExist:
-        raise Http404("No such client.") from None
+        raise Http404(_("No such client.")) from None
 
 
 # --- console -----------------------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def client_create(request):
             form.add_error("redirect_uris", str(error))
         else:
             if not secret:
-                messages.success(request, f"{client.name} is registered.")
+                messages.success(request, _("%(name)s is registered.") % {"name": client.name})
                 return redirect("developer_client", client_id=client.client_id)
             return _secret_page(request, client, secret, created=True)
     return render(request, "oauth_provider/console/client_new.html", {"form": form}, status=400 if form.errors else 200)
@@ -143,7 +144,7 @@ def client_update(request, client_id: str):
         except ClientError as error:
             form.add_error("redirect_uris", str(error))
         else:
-            messages.success(request, "The settings are saved.")
+            messages.success(request, _("The settings are saved."))
             return redirect("developer_client", client_id=client.client_id)
     client.refresh_from_db()
     return _client_page(request, client, form=form, status=400)
@@ -172,7 +173,7 @@ def client_delete(request, client_id: str):
     if request.method == "POST":
         name = client.name
         services.client_delete(client=client)
-        messages.success(request, f"{name} is deleted; its tokens no longer work.")
+        messages.success(request, _("%(name)s is deleted; its tokens no longer work.") % {"name": name})
         return redirect("developer_console")
     return render(
         request,
@@ -190,7 +191,11 @@ def playground_uri_add(request, client_id: str):
     """Register the playground callback URI on the client in one click."""
     client = _owned_client(request, client_id)
     if services.client_redirect_uri_add(client=client, uri=playground.playground_callback_uri()):
-        messages.success(request, f"{playground.playground_callback_uri()} is now a redirect URI of {client.name}.")
+        messages.success(
+            request,
+            _("%(uri)s is now a redirect URI of %(name)s.")
+            % {"uri": playground.playground_callback_uri(), "name": client.name},
+        )
     return redirect("developer_playground", client_id=client.client_id)
 
 
@@ -312,7 +317,7 @@ def _authorization_or_404(request, client_id: str):
     client = selectors.client_get_by_client_id(client_id=client_id)
     authorization = selectors.authorization_get(user=request.user, client=client) if client else None
     if authorization is None:
-        raise Http404("You have not authorized this app.")
+        raise Http404(_("You have not authorized this app."))
     return authorization
 
 
@@ -340,7 +345,11 @@ def app_alias(request, client_id: str):
         else:
             messages.success(
                 request,
-                f"{authorization.client.name} now receives {authorization.alias.email if authorization.alias_id else request.user.email}.",
+                _("%(name)s now receives %(email)s.")
+                % {
+                    "name": authorization.client.name,
+                    "email": authorization.alias.email if authorization.alias_id else request.user.email,
+                },
             )
             return redirect("apps")
     return _apps_page(request, forms={client_id: form}, status=400)
@@ -353,5 +362,5 @@ def app_revoke(request, client_id: str):
     authorization = _authorization_or_404(request, client_id)
     name = authorization.client.name
     services.authorization_revoke(authorization=authorization)
-    messages.success(request, f"{name} no longer has access to your account.")
+    messages.success(request, _("%(name)s no longer has access to your account.") % {"name": name})
     return redirect("apps")

@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
@@ -109,7 +110,7 @@ class AuthorizeView(dot_views.AuthorizationView):
         if isinstance(error, FatalClientError) or not oauthlib_error.redirect_uri:
             return error_page(self.request, error=oauthlib_error.error, description=oauthlib_error.description or "")
         response_type = self.request.GET.get("response_type")
-        mode, _ = responses.response_mode_choose(
+        mode, _chosen = responses.response_mode_choose(
             requested=self.request.GET.get("response_mode"), response_type=response_type
         )
         code, description = oauthlib_error.error, oauthlib_error.description or ""
@@ -129,7 +130,7 @@ class AuthorizeView(dot_views.AuthorizationView):
             scopes, credentials = self.validate_authorization_request(self.request)
         except OAuthToolkitError as error:
             return None, None, None, self.oauth_error(error)
-        mode, _ = responses.response_mode_choose(
+        mode, _chosen = responses.response_mode_choose(
             requested=self.request.GET.get("response_mode"), response_type=credentials["response_type"]
         )
         return scopes, credentials, mode, None
@@ -228,8 +229,11 @@ class AuthorizeView(dot_views.AuthorizationView):
         self.request.session[STEP_UP_SESSION_KEY] = {"next": next_url, "client": client.name}
         messages.info(
             self.request,
-            f"{client.name} asks for two-factor authentication. Set up an authenticator "
-            "app or a security key, then continue signing in.",
+            _(
+                "%(client)s asks for two-factor authentication. Set up an authenticator "
+                "app or a security key, then continue signing in."
+            )
+            % {"client": client.name},
         )
         return redirect("mfa_index")
 

@@ -50,6 +50,7 @@ def _metadata() -> dict:
         "prompt_values_supported": list(Prompt.values),
         "authorization_response_iss_parameter_supported": True,
         "claims_parameter_supported": False,
+        "ui_locales_supported": [code for code, _name in settings.LANGUAGES],  # OIDC Discovery 3; Core 3.1.2.1
         "request_parameter_supported": True,
         "request_object_signing_alg_values_supported": list(REQUEST_OBJECT_SIGNING_ALGS),
         "request_uri_parameter_supported": True,

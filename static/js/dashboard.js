@@ -4,6 +4,10 @@
   "use strict";
   var live = document.getElementById("alias-live");
 
+  function label(name, fallback) {  // the page's words, in the person's language (data-* of #alias-live)
+    return (live && live.getAttribute("data-" + name)) || fallback;
+  }
+
   function announce(text, failed) {
     if (!live) { return; }
     live.hidden = false;
@@ -15,11 +19,11 @@
     row.setAttribute("data-enabled", enabled ? "true" : "false");
     var badge = row.querySelector("[data-role=badge]");
     if (badge) {
-      badge.textContent = enabled ? "on" : "off";
+      badge.textContent = enabled ? label("on", "on") : label("off", "off");
       badge.className = "badge " + (enabled ? "on" : "off");
     }
     var button = row.querySelector("form[data-async=toggle] button");
-    if (button) { button.textContent = enabled ? "Turn off" : "Turn on"; }
+    if (button) { button.textContent = enabled ? label("turn-off", "Turn off") : label("turn-on", "Turn on"); }
     var note = row.querySelector(".blocked-note");
     if (note) { note.hidden = enabled; }
   }
@@ -45,7 +49,7 @@
     var kind = form.getAttribute("data-async");
     send(form).then(function (result) {
       if (!result.ok) {
-        announce(result.data.error || "This change could not be saved.", true);
+        announce(result.data.error || label("failed", "This change could not be saved."), true);
         if (kind === "note") { form.setAttribute("data-error", result.data.error || ""); }
         return;
       }
@@ -57,8 +61,8 @@
         if (input) { input.value = result.data.note; }
         var saveButton = form.querySelector("button[type=submit]");
         if (saveButton) {
-          saveButton.textContent = "Saved";
-          window.setTimeout(function () { saveButton.textContent = "Save note"; }, 1500);
+          saveButton.textContent = label("saved", "Saved");
+          window.setTimeout(function () { saveButton.textContent = label("save-note", "Save note"); }, 1500);
         }
       }
       announce(result.data.message);

@@ -9,7 +9,7 @@
       var label = button.getAttribute("data-label") || button.textContent;
       button.setAttribute("data-label", label);
       button.setAttribute("data-copied", "true");
-      button.textContent = "Copied";
+      button.textContent = document.documentElement.getAttribute("data-copied-label") || "Copied";
       window.setTimeout(function () { button.textContent = label; }, 1500);
     };
     if (navigator.clipboard && window.isSecureContext) {

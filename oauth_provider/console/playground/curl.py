@@ -2,6 +2,8 @@
 
 from urllib.parse import quote, urlencode
 
+from django.utils.translation import gettext as _
+
 from oauth_provider.models import Client
 
 
@@ -31,11 +33,11 @@ def curl_commands(*, client: Client, metadata: dict, redirect_uri: str) -> list[
         "  -d code=THE_CODE",
         f"  --data-urlencode redirect_uri={redirect_uri}",
     ]
-    commands = [("The provider's configuration", f"curl {metadata['issuer']}/.well-known/openid-configuration")]
+    commands = [(_("The provider's configuration"), f"curl {metadata['issuer']}/.well-known/openid-configuration")]
     if public:
         commands.append(
             (
-                "Make a PKCE verifier and its S256 challenge",
+                _("Make a PKCE verifier and its S256 challenge"),
                 (
                     "VERIFIER=$(openssl rand -base64 48 | tr -d '=+/\\n' | cut -c1-64)\n"
                     "CHALLENGE=$(printf %s \"$VERIFIER\" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=\\n')"
@@ -43,8 +45,8 @@ def curl_commands(*, client: Client, metadata: dict, redirect_uri: str) -> list[
             )
         )
     commands += [
-        ("Open in a browser; you come back to the redirect URI with ?code=…", f'open "{authorize}"'),
-        ("Exchange the code (valid 60 seconds) for tokens", " \\\n".join(exchange)),
-        ("Ask who signed in", f'curl -H "Authorization: Bearer ACCESS_TOKEN" {metadata["userinfo_endpoint"]}'),
+        (_("Open in a browser; you come back to the redirect URI with ?code=…"), f'open "{authorize}"'),
+        (_("Exchange the code (valid 60 seconds) for tokens"), " \\\n".join(exchange)),
+        (_("Ask who signed in"), f'curl -H "Authorization: Bearer ACCESS_TOKEN" {metadata["userinfo_endpoint"]}'),
     ]
     return commands

@@ -7,6 +7,7 @@ import time
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from oauth_provider.console import loopback
 from oauth_provider.console.playground import state as state_store
@@ -90,20 +91,24 @@ def playground_finish(*, session, user, params: dict) -> dict:
     try:
         return _finish(session=session, user=user, params=params)
     except loopback.LoopbackError as error:
-        raise PlaygroundError(f"The provider's endpoints could not be reached in-process: {error}") from error
+        raise PlaygroundError(
+            _("The provider's endpoints could not be reached in-process: %(error)s") % {"error": error}
+        ) from error
 
 
 def _finish(*, session, user, params: dict) -> dict:
     pending = state_store.pending_pop(session=session, state=params.get("state") or "")
     if pending is None:
         raise PlaygroundError(
-            "No playground sign-in is waiting for this answer (unknown or already used state, or you logged out "
-            "in between). Start again from your client's page."
+            _(
+                "No playground sign-in is waiting for this answer (unknown or already used state, or you logged out "
+                "in between). Start again from your client's page."
+            )
         )
     try:
         client = client_get_for_owner(user=user, client_id=pending["client_id"])
     except Client.DoesNotExist:
-        raise PlaygroundError("This client no longer exists.") from None
+        raise PlaygroundError(_("This client no longer exists.")) from None
     metadata = loopback.provider_metadata()
     result = {
         "client": client,
@@ -127,7 +132,7 @@ def _finish(*, session, user, params: dict) -> dict:
     access_token = params.get("access_token", "")
     if params.get("id_token"):
         report = id_token_inspect(token=params["id_token"], access_token=access_token, code=code, **inspect)
-        result["id_tokens"].append(("From the authorization response", report))
+        result["id_tokens"].append((_("From the authorization response"), report))
     if code:
         data = {"grant_type": "authorization_code", "code": code, "redirect_uri": playground_callback_uri()}
         if pending["verifier"]:
@@ -173,7 +178,7 @@ def _token_step(
     access_token = tokens.get("access_token", "")
     if tokens.get("id_token"):
         report = id_token_inspect(token=tokens["id_token"], access_token=access_token, **inspect)
-        result["id_tokens"].append(("From the token response", report))
+        result["id_tokens"].append((_("From the token response"), report))
     return access_token
 
 
@@ -194,7 +199,7 @@ def playground_refresh(*, session, client: Client, client_secret: str = "") -> d
     """Use the refresh token of the client's last playground sign-in (RFC 6749 6): new tokens, id_token, userinfo."""
     refresh_token = state_store.refresh_token_get(session=session, client_id=client.client_id)
     if not refresh_token:
-        raise PlaygroundError("There is no refresh token to use: run a sign-in with a code first.")
+        raise PlaygroundError(_("There is no refresh token to use: run a sign-in with a code first."))
     try:
         metadata = loopback.provider_metadata()
         jwks = loopback.request(method="GET", url=metadata["jwks_uri"]).json() or {"keys": []}
@@ -222,6 +227,8 @@ def playground_refresh(*, session, client: Client, client_secret: str = "") -> d
         if access_token:
             result["userinfo"] = _userinfo_step(metadata=metadata, access_token=access_token)
     except loopback.LoopbackError as error:
-        raise PlaygroundError(f"The provider's endpoints could not be reached in-process: {error}") from error
+        raise PlaygroundError(
+            _("The provider's endpoints could not be reached in-process: %(error)s") % {"error": error}
+        ) from error
     log.info("playground refreshed client_id=%s token_status=%s", client.client_id, result["token"]["status"])
     return result

@@ -6,6 +6,7 @@ import json
 import time
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
 from jwcrypto import jwk, jwt
 from jwcrypto.common import JWException
 
@@ -51,7 +52,7 @@ def id_token_inspect(
         header = json.loads(_b64url_decode(parts[0]))
         claims = json.loads(_b64url_decode(parts[1]))
     except (IndexError, ValueError):
-        report["checks"].append(("decode", False, "This is not a JWS compact serialization."))
+        report["checks"].append(("decode", False, _("This is not a JWS compact serialization.")))
         return report
     report.update(header=pretty(header), claims=pretty(claims), kid=header.get("kid"))
     report["times"] = [
@@ -63,28 +64,40 @@ def id_token_inspect(
         keyset = jwk.JWKSet.from_json(json.dumps(jwks))
         jwt.JWT(jwt=token, key=keyset, algs=["RS256"], check_claims=False, expected_type="JWS")
     except (JWException, ValueError, KeyError, TypeError) as error:
-        report["checks"].append(("signature", False, f"Not verified with the published keys: {error}"))
+        report["checks"].append(
+            ("signature", False, _("Not verified with the published keys: %(error)s") % {"error": error})
+        )
     else:
         report["signature_ok"] = True
-        report["checks"].append(("signature", True, f"RS256 signature verified with the JWKS key {header.get('kid')}."))
+        report["checks"].append(
+            ("signature", True, _("RS256 signature verified with the JWKS key %(kid)s.") % {"kid": header.get("kid")})
+        )
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     exp = claims.get("exp")
     exp_ok = isinstance(exp, int | float) and exp > time.time()
     report["checks"] += [
-        ("iss", claims.get("iss") == issuer, f"iss is {claims.get('iss')!r}; expected {issuer!r}."),
-        ("aud", client_id in audiences, f"aud is {audience!r}; it must contain the client id."),
-        ("exp", exp_ok, "exp is in the future." if exp_ok else "The token has expired (or has no exp)."),
+        (
+            "iss",
+            claims.get("iss") == issuer,
+            _("iss is %(iss)r; expected %(issuer)r.") % {"iss": claims.get("iss"), "issuer": issuer},
+        ),
+        ("aud", client_id in audiences, _("aud is %(aud)r; it must contain the client id.") % {"aud": audience}),
+        ("exp", exp_ok, _("exp is in the future.") if exp_ok else _("The token has expired (or has no exp).")),
     ]
     if nonce is not None:
         nonce_ok = claims.get("nonce") == nonce
         report["checks"].append(
-            ("nonce", nonce_ok, "nonce matches the one sent." if nonce_ok else "nonce does not match the one sent.")
+            (
+                "nonce",
+                nonce_ok,
+                _("nonce matches the one sent.") if nonce_ok else _("nonce does not match the one sent."),
+            )
         )
     if access_token and "at_hash" in claims:
         report["checks"].append(
-            ("at_hash", claims["at_hash"] == _half_hash(access_token), "at_hash matches the access token.")
+            ("at_hash", claims["at_hash"] == _half_hash(access_token), _("at_hash matches the access token."))
         )
     if code and "c_hash" in claims:
-        report["checks"].append(("c_hash", claims["c_hash"] == _half_hash(code), "c_hash matches the code."))
+        report["checks"].append(("c_hash", claims["c_hash"] == _half_hash(code), _("c_hash matches the code.")))
     return report
