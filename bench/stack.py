@@ -369,7 +369,7 @@ class Person:
                 "client_id": client["client_id"],
                 "redirect_uri": REDIRECT_URI,
                 "response_type": "code",
-                "scope": "openid email profile",
+                "scope": "openid email profile offline_access",  # refresh tokens (OIDC Core 11)
                 "state": "s",
                 "nonce": os.urandom(6).hex(),
             }

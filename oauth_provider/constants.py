@@ -66,6 +66,7 @@ class Scope(models.TextChoices):
     PROFILE = "profile", _("Your name and avatar")
     NAME = "name", _("Your name (older apps)")
     AVATAR_URL = "avatar_url", _("Your avatar (older apps)")
+    OFFLINE_ACCESS = "offline_access", _("Stay connected when you are not signed in (offline access)")
     ALIASES_READ = "aliases:read", _("See your aliases and account summary")
     ALIASES_WRITE = "aliases:write", _("Create, change and delete your aliases")
 

@@ -60,6 +60,11 @@ class Client(AbstractApplication):
         help_text="This app sends the access token in the query string (older libraries such as "
         "python-social-auth); RFC 6750 2.3 allows it, RFC 9700 advises against it.",
     )
+    refresh_without_offline_access = models.BooleanField(
+        default=False,
+        help_text="Refresh tokens even when the person did not grant offline_access: apps registered before "
+        "SimpleLogin offered offline_access, and 2019 imports. Other apps get one only with it (OIDC Core 11).",
+    )
     published = models.BooleanField(default=False)
     allow_code_flow = models.BooleanField(default=True)
     allow_implicit_flow = models.BooleanField(default=False)

@@ -124,10 +124,15 @@ class Validator(OAuth2Validator):
         return grant.consent is not None
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):
-        """The exchange repeats the exact redirect_uri of the authorization request (RFC 6749 4.1.3)."""
+        """The exchange repeats the exact redirect_uri of the authorization request (RFC 6749 4.1.3), else invalid_grant."""
         request = kwargs.get("request") or (args[0] if args else None)
         grant = self._grant(code, request) if request is not None else Grant.objects.filter(code=code).first()
-        return grant is not None and grant.application_id == client.pk and grant.redirect_uri_allowed(redirect_uri)
+        if grant is not None and grant.application_id == client.pk and grant.redirect_uri_allowed(redirect_uri):
+            return True
+        # RFC 6749 5.2: invalid_grant (oauthlib would answer invalid_request).
+        raise errors.InvalidGrantError(
+            description="redirect_uri differs from the authorization request's.", request=request
+        )
 
     def get_code_challenge(self, code, request):
         """PKCE challenge stored with the code (read once per request)."""

@@ -73,6 +73,10 @@ def authorization_request_rules(request) -> dict:
     _, problem = response_mode_choose(requested=request.response_mode, response_type=request.response_type)
     if problem:
         raise errors.InvalidRequestError(description=problem, request=request)
+    if Scope.OFFLINE_ACCESS in (request.scope or "").split() and "code" not in (request.response_type or "").split():
+        # OIDC Core 11: ignored unless the response returns a code (only a code exchange gives refresh tokens).
+        request.scope = " ".join(s for s in request.scope.split() if s != Scope.OFFLINE_ACCESS)
+        request.scopes = request.scope.split() or None
     scopes = request.scopes or list(DEFAULT_SCOPES)
     if "id_token" in (request.response_type or "").split() and Scope.OPENID not in scopes:
         # OIDC Core 3.2.2.1: an id_token is only for the openid scope.

@@ -34,7 +34,7 @@ from oauthlib.openid.connect.core.grant_types.dispatchers import (
     ImplicitTokenGrantDispatcher,
 )
 
-from oauth_provider.constants import GrantType, ResponseType
+from oauth_provider.constants import GrantType, ResponseType, Scope
 from oauth_provider.rules import authorization_request_rules, token_request_rules
 
 TOKEN_TYPE = "Bearer"
@@ -54,6 +54,17 @@ class GrantTypeRequired:
             error.json,
             error.status_code,
         )
+
+
+class RefreshGatedBearerToken(BearerToken):
+    """Bearer tokens with a refresh token only for offline_access, or for apps older than it (OIDC Core 11)."""
+
+    def create_token(self, request, refresh_token=False, **kwargs):
+        """oauthlib's token, asked for a refresh token only when the grant allows one."""
+        allowed = Scope.OFFLINE_ACCESS in (request.scopes or ()) or bool(
+            getattr(request.client, "refresh_without_offline_access", False)
+        )
+        return super().create_token(request, refresh_token=refresh_token and allowed, **kwargs)
 
 
 class Server(
@@ -77,7 +88,9 @@ class Server(
         openid_implicit = ImplicitGrant(request_validator, pre_token=[authorization_request_rules])
         openid_hybrid = HybridGrant(request_validator, pre_auth=[authorization_request_rules])
         refresh = RefreshTokenGrant(request_validator, pre_token=[token_request_rules])
-        self.bearer = BearerToken(request_validator, token_generator, token_expires_in, refresh_token_generator)
+        self.bearer = RefreshGatedBearerToken(
+            request_validator, token_generator, token_expires_in, refresh_token_generator
+        )
 
         AuthorizationEndpoint.__init__(
             self,

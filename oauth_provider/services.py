@@ -294,6 +294,7 @@ class ClientSettings:
     allow_implicit_flow: bool = False
     allow_hybrid_flow: bool = False
     accepts_query_access_token: bool = False  # RFC 6750 2.3 at userinfo (older libraries); 2019 imports have it on
+    refresh_without_offline_access: bool = False  # OIDC Core 11; on for apps older than offline_access
 
 
 def _redirect_uris_check(data: ClientSettings) -> None:
@@ -341,6 +342,7 @@ def client_create(
             allow_implicit_flow=data.allow_implicit_flow,
             allow_hybrid_flow=data.allow_hybrid_flow,
             accepts_query_access_token=data.accepts_query_access_token,
+            refresh_without_offline_access=data.refresh_without_offline_access,
         )
         if client_id:
             client.client_id = client_id
@@ -366,6 +368,7 @@ def client_update(
     client.allow_implicit_flow = data.allow_implicit_flow
     client.allow_hybrid_flow = data.allow_hybrid_flow
     client.accepts_query_access_token = data.accepts_query_access_token
+    client.refresh_without_offline_access = data.refresh_without_offline_access
     if published is not None:
         client.published = published
     with transaction.atomic():
@@ -493,8 +496,12 @@ def client_registration_update(*, client: Client, data: ClientSettings, metadata
     """Replace a registered client's metadata (RFC 7592 2.2); its type and id never change. ClientError on a bad URI."""
     _redirect_uris_check(data)
     _metadata_apply(client, metadata)
-    # RFC 7591 has no field for it: the console's switch stays as the developer set it.
-    data = replace(data, accepts_query_access_token=client.accepts_query_access_token)
+    # RFC 7591 has no fields for them: the console's switches stay as the developer set them.
+    data = replace(
+        data,
+        accepts_query_access_token=client.accepts_query_access_token,
+        refresh_without_offline_access=client.refresh_without_offline_access,
+    )
     return client_update(client=client, data=data)
 
 
@@ -540,6 +547,7 @@ def client_import(
         allow_implicit_flow=True,
         allow_hybrid_flow=True,
         accepts_query_access_token=True,
+        refresh_without_offline_access=True,
     )
     if created_at:
         Client.objects.filter(pk=client.pk).update(created=created_at)

@@ -25,7 +25,8 @@ QUERY_STRING = re.compile(r"\?[^\s\"]*")
 
 
 class QueryStringFilter(logging.Filter):
-    """Drop query strings from a record's arguments: runserver's request lines (django.server) carry them.
+    """Drop query strings from a record: runserver's request lines (django.server) carry them in their arguments,
+    django.request's warnings in their `request` extra (its repr, which the JSON formatter writes, is the full path).
 
     A query string can hold an access token (RFC 6750 2.3), a code or a state; none of them may reach a log.
     """
@@ -33,6 +34,9 @@ class QueryStringFilter(logging.Filter):
     def filter(self, record):
         if isinstance(record.args, tuple):
             record.args = tuple(QUERY_STRING.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
+        request = getattr(record, "request", None)
+        if hasattr(request, "get_full_path"):
+            record.request = f"<{type(request).__name__}: {request.method} {request.path}>"
         return True
 
 

@@ -62,6 +62,9 @@ class ClientFactory(factory.django.DjangoModelFactory):
     client_type = "confidential"
     authorization_grant_type = "authorization-code"
     client_secret = CLIENT_SECRET
+    # As every app registered before offline_access: refresh tokens without it. New apps (the model's default, the
+    # console, registration) need offline_access: ClientFactory(refresh_without_offline_access=False).
+    refresh_without_offline_access = True
 
 
 class AuthorizationFactory(factory.django.DjangoModelFactory):

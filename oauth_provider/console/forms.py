@@ -94,6 +94,14 @@ class ClientForm(forms.Form):
             "library needs it: tokens in URLs can leak (RFC 9700). The Authorization header always works."
         ),
     )
+    refresh_without_offline_access = forms.BooleanField(
+        label=_("Give this app refresh tokens even without the offline_access scope"),
+        required=False,
+        help_text=_(
+            "Off: a refresh token only when the person granted offline_access (OIDC Core 11), which the "
+            "consent page shows. On for apps registered before SimpleLogin offered offline_access."
+        ),
+    )
     published = forms.BooleanField(label=_("Show this app on the Discover page"), required=False)
 
     def __init__(self, *args, creating: bool, **kwargs):
@@ -111,6 +119,7 @@ class ClientForm(forms.Form):
             "home_url": client.home_url,
             "published": client.published,
             "accepts_query_access_token": client.accepts_query_access_token,
+            "refresh_without_offline_access": client.refresh_without_offline_access,
             "policy_uri": client.policy_uri,
             "tos_uri": client.tos_uri,
             "redirect_uris": "\n".join(client.redirect_uris.split()),
@@ -149,6 +158,7 @@ class ClientForm(forms.Form):
             redirect_uris=data["redirect_uris"],
             post_logout_redirect_uris=data["post_logout_redirect_uris"],
             accepts_query_access_token=bool(data.get("accepts_query_access_token")),
+            refresh_without_offline_access=bool(data.get("refresh_without_offline_access")),
             **{flow: bool(data.get(flow)) for flow in FLOW_FIELDS},
         )
 
@@ -183,7 +193,8 @@ class PlaygroundForm(forms.Form):
             if value != ResponseType.TOKEN and client.allows_grant_type(flow)
         ]
         self.fields["scopes"].choices = [(scope.value, f"{scope.value}: {scope.label}") for scope in Scope]
-        self.fields["scopes"].initial = [Scope.OPENID, Scope.EMAIL, Scope.PROFILE]
+        # offline_access: new apps get a refresh token (the "Use the refresh token" step) only with it (OIDC Core 11).
+        self.fields["scopes"].initial = [Scope.OPENID, Scope.EMAIL, Scope.PROFILE, Scope.OFFLINE_ACCESS]
         if client.client_type == Client.CLIENT_PUBLIC:
             del self.fields["client_secret"]
             self.fields["pkce"].help_text = _("Public clients must use PKCE.")

@@ -6,9 +6,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 
@@ -28,6 +30,8 @@ from oauth_provider.sessions import (
 
 log = logging.getLogger(__name__)
 SCOPE_LABELS = dict(Scope.choices)
+# Parameters that make a POST an authorization request rather than the consent form (OIDC Core 3.1.2.1).
+REQUEST_PARAMETERS = ("client_id", "response_type", "request", "request_uri")
 
 
 def query_replace(request, query: list[tuple[str, str]]) -> None:
@@ -36,6 +40,17 @@ def query_replace(request, query: list[tuple[str, str]]) -> None:
     request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
+def relying_party_post(request) -> bool:
+    """A form-serialized authorization request POSTed by an app: no CSRF token, authorization parameters."""
+    return (
+        request.method == "POST"
+        and request.content_type == "application/x-www-form-urlencoded"
+        and "csrfmiddlewaretoken" not in request.POST
+        and any(name in request.POST for name in REQUEST_PARAMETERS)
+    )
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # the consent form's POST is checked in consent_post
 class AuthorizeView(dot_views.AuthorizationView):
     """`/oauth2/authorize`: sign-in page, consent, and every response type and mode."""
 
@@ -67,10 +82,24 @@ class AuthorizeView(dot_views.AuthorizationView):
         except request_objects.RequestObjectError:
             pass  # left in place: rules.py answers invalid_request_object at the validated redirect_uri
 
+    def dispatch(self, request, *args, **kwargs):
+        if relying_party_post(request):
+            # OIDC Core 3.1.2.1: POST is accepted; the same request by GET follows (303), before any log-in check.
+            query = "&".join(part for part in (request.META.get("QUERY_STRING", ""), request.POST.urlencode()) if part)
+            response = HttpResponseRedirect(f"{request.path}?{query}")
+            response.status_code = 303
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         return self.authorize(consent=None)
 
     def post(self, request, *args, **kwargs):
+        return self.consent_post(request)
+
+    @method_decorator(csrf_protect)
+    def consent_post(self, request):
+        """The consent form (its CSRF token checked here, the view being exempt for relying parties' POSTs)."""
         return self.authorize(consent=request.POST)
 
     # --- errors ---

@@ -38,7 +38,7 @@ def _metadata() -> dict:
         "introspection_endpoint": _endpoint("introspect"),
         "revocation_endpoint": _endpoint("revoke"),
         "end_session_endpoint": _endpoint("end-session"),
-        "scopes_supported": [Scope.OPENID, Scope.EMAIL, Scope.PROFILE, Scope.NAME, Scope.AVATAR_URL],
+        "scopes_supported": list(Scope.values),  # offline_access (OIDC Core 11) and the API's aliases:* included
         "response_types_supported": list(ResponseType.values),
         "response_modes_supported": list(ResponseMode.values),
         "grant_types_supported": list(GrantType.values),

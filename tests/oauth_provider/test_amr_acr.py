@@ -144,3 +144,22 @@ def test_a_session_without_a_password_record_steps_up_once(signed_in, user, app,
     signed_in.post(step_up["Location"], {"code": totp_code(secret)})
     claims = id_token_claims(tokens_for(signed_in, app, acr_values=MFA))
     assert claims["acr"] == MFA and claims["amr"] == ["otp", "mfa"]
+
+
+def test_a_refreshed_id_token_keeps_the_auth_time_of_the_original_log_in(signed_in, user, app, consented):
+    # OIDC Core 12.2: not the person's latest log-in elsewhere.
+    session = signed_in.session
+    session[AUTH_TIME_SESSION_KEY] = 1_800_000_000
+    session.save()
+    tokens = tokens_for(signed_in, app)
+    assert id_token_claims(tokens)["auth_time"] == 1_800_000_000
+    session = signed_in.session
+    session[AUTH_TIME_SESSION_KEY] = 1_800_009_999  # the person logs in again later, and another app signs them in
+    session.save()
+    other = tokens_for(signed_in, app)
+    assert id_token_claims(other)["auth_time"] == 1_800_009_999
+    refreshed = refresh(signed_in, app, tokens["refresh_token"]).json()
+    assert id_token_claims(refreshed)["auth_time"] == 1_800_000_000
+    twice = refresh(signed_in, app, refreshed["refresh_token"]).json()  # a rotated refresh token: the same family
+    assert id_token_claims(twice)["auth_time"] == 1_800_000_000
+    assert id_token_claims(refresh(signed_in, app, other["refresh_token"]).json())["auth_time"] == 1_800_009_999

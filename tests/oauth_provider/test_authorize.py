@@ -1,7 +1,7 @@
 """The sign-in page (/oauth/authorize): signed out, consent, choices validated, deny, prompt, max_age, errors."""
 
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -504,3 +504,73 @@ def test_no_scope_means_openid_email_profile_as_in_2019(signed_in, app, user):
     assert set(tokens["scope"].split()) == {"openid", "email", "profile"} and tokens["id_token"]
     body = signed_in.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
     assert body["email"] == user.email and body["name"] == "Ann"
+
+
+def _rp_client(user=None):
+    from django.test import Client
+
+    http = Client(enforce_csrf_checks=True)
+    if user is not None:
+        http.force_login(user)
+    return http
+
+
+def _form_post(http, path, data):
+    """A POST as a relying party's browser sends it: form-serialized (OIDC Core 13.2)."""
+    return http.post(path, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")
+
+
+def _authorization_params(app, **extra):
+    return {
+        "client_id": app.client_id,
+        "redirect_uri": "https://app.example/callback",
+        "response_type": "code",
+        "scope": "openid email",
+        "state": "posted",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("path", ["/oauth2/authorize", "/oauth/authorize"])
+def test_a_relying_party_may_post_the_authorization_request(user, app, path):
+    # OIDC Core 3.1.2.1: the endpoint MUST accept POST; no CSRF token comes with it.
+    AuthorizationFactory(user=user, client=app)
+    http = _rp_client(user)
+    response = _form_post(http, path, _authorization_params(app))
+    assert response.status_code == 303
+    location = urlsplit(response["Location"])
+    assert location.path == path
+    assert parse_qs(location.query) == {key: [value] for key, value in _authorization_params(app).items()}
+    params = response_params(http.get(response["Location"]))
+    assert params["code"] and params["state"] == "posted"
+
+
+def test_a_posted_authorization_request_signed_out_leads_to_the_log_in_page(client, app):
+    response = _form_post(_rp_client(), "/oauth2/authorize", _authorization_params(app))
+    assert response.status_code == 303
+    follow = client.get(response["Location"])
+    assert follow.status_code == 302 and follow["Location"].startswith("/accounts/login/")
+
+
+def test_the_consent_form_keeps_its_csrf_check_next_to_relying_party_posts(user, app):
+    http = _rp_client(user)
+    # Consent fields without a token, with or without authorization parameters: never a consent.
+    assert _form_post(http, authorize_url(app), {"email": "real", "action": "allow"}).status_code == 403
+    assert http.post(authorize_url(app), {"email": "real", "action": "allow"}).status_code == 403  # multipart
+    smuggled = _form_post(http, "/oauth2/authorize", {**_authorization_params(app), "email": "real", "action": "allow"})
+    assert smuggled.status_code == 303
+    page = http.get(smuggled["Location"])
+    assert page.status_code == 200 and b"Allow" in page.content  # the consent page, nothing granted
+    assert not Authorization.objects.exists()
+    token = str(page.context["csrf_token"])
+    consent_url = f"/oauth2/authorize?{urlencode(_authorization_params(app))}"
+    allowed = _form_post(http, consent_url, {"email": "real", "action": "allow", "csrfmiddlewaretoken": token})
+    assert response_params(allowed)["code"] and Authorization.objects.filter(user=user, client=app).exists()
+
+
+def test_a_post_that_is_neither_is_refused_never_500(user, app):
+    http = _rp_client(user)
+    assert http.post("/oauth2/authorize", "not a form", content_type="text/plain").status_code == 403
+    repeated = _form_post(http, "/oauth2/authorize", {"client_id": ["a", "b"], "response_type": "code"})
+    assert repeated.status_code == 303
+    assert http.get(repeated["Location"]).status_code == 400  # the error page: no redirect for an unknown client

@@ -91,3 +91,41 @@ def test_discovery_follows_the_registration_setting(client, settings):
     assert "registration_endpoint" not in client.get("/.well-known/openid-configuration").json()
     settings.DYNAMIC_CLIENT_REGISTRATION = True
     assert client.get("/.well-known/openid-configuration").json()["registration_endpoint"].endswith("/oauth2/register")
+
+
+def test_every_scope_listed_is_accepted(signed_in, app, user, client):
+    scopes = client.get("/.well-known/openid-configuration").json()["scopes_supported"]
+    assert {"openid", "email", "profile", "offline_access", "name", "avatar_url"} <= set(scopes)
+    AuthorizationFactory(user=user, client=app, scope=" ".join(scopes))
+    params = response_params(signed_in.get(authorize_url(app, scope=" ".join(scopes))))
+    assert "code" in params
+    assert set(exchange(signed_in, app, params["code"]).json()["scope"].split()) == set(scopes)
+
+
+def test_every_claim_listed_is_one_a_sign_in_can_carry(client, user, password, db):
+    # A real log in (auth_time, amr, acr), a hybrid response (c_hash, at_hash, nonce), an avatar and a name.
+    from django.core.files.base import ContentFile
+
+    from tests.factories import ClientFactory
+    from tests.oauth_provider.test_amr_acr import id_token_claims, sign_in
+
+    app = ClientFactory(allow_hybrid_flow=True)
+    user.avatar.save("a.png", ContentFile(b"png"), save=True)
+    AuthorizationFactory(user=user, client=app, name="Ann", share_avatar=True)
+    sign_in(client, user, password)
+    front = response_params(client.get(authorize_url(app, response_type="code id_token token", nonce="n")))
+    tokens = exchange(client, app, front["code"]).json()
+    userinfo = client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
+    carried = set(id_token_claims(front)) | set(id_token_claims(tokens)) | set(userinfo)
+    listed = set(client.get("/.well-known/openid-configuration").json()["claims_supported"])
+    assert {"id", "picture", "name", "avatar_url", "amr", "acr", "at_hash", "c_hash"} <= listed
+    assert listed <= carried, listed - carried
+
+
+def test_discovery_lists_what_the_endpoints_accept(client, db):
+    doc = client.get("/.well-known/openid-configuration").json()
+    assert doc["request_parameter_supported"] is True and doc["request_uri_parameter_supported"] is True
+    assert doc["claims_parameter_supported"] is False
+    assert set(doc["grant_types_supported"]) == {"authorization_code", "refresh_token", "implicit"}
+    assert set(doc["prompt_values_supported"]) == {"none", "login", "consent"}
+    assert "registration_endpoint" not in doc  # off by default

@@ -367,3 +367,33 @@ def test_request_and_request_uri_together_are_invalid_request(signed_in, ref_app
         by_reference(signed_in, ref_app, jwks_server.url, request=token, redirect_uri=REDIRECT_URI)
     )
     assert params["error"] == "invalid_request" and "not both" in params["error_description"]
+
+
+def _posted(http, params):
+    """The authorization request POSTed form-serialized (OIDC Core 3.1.2.1), then the 303 followed."""
+    response = http.post("/oauth2/authorize", urlencode(params), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303, response.content[:300]
+    return http.get(response["Location"])
+
+
+def test_a_request_object_sent_by_post_is_applied(consented, app, key):
+    token = request_object(key, claims_for(app, response_type="id_token", nonce="posted-inside"))
+    params = response_params(
+        _posted(
+            consented, {"client_id": app.client_id, "response_type": "id_token", "scope": "openid", "request": token}
+        )
+    )
+    assert params["state"] == "inside" and "id_token" in params
+    assert json.loads(jwt.JWT(jwt=params["id_token"]).token.objects["payload"])["nonce"] == "posted-inside"
+
+
+def test_a_request_uri_sent_by_post_is_fetched_and_applied(signed_in, ref_app, key, jwks_server):
+    jwks_server.status, jwks_server.body = 200, request_object(key, claims_for(ref_app, state="posted-ref")).encode()
+    params = {
+        "client_id": ref_app.client_id,
+        "response_type": "code",
+        "scope": "openid",
+        "request_uri": jwks_server.url,
+    }
+    answer = response_params(_posted(signed_in, params))
+    assert answer["state"] == "posted-ref" and "code" in answer

@@ -81,12 +81,12 @@ def consent_through_the_page(browser, url, email_choice):
 
 
 def test_code_flow_with_pkce_userinfo_refresh_and_revocation(server, discovery, browser, person):
-    app = ClientFactory(redirect_uris=REDIRECT_URI)
+    app = ClientFactory(redirect_uris=REDIRECT_URI, refresh_without_offline_access=False)  # a new app
     alias = AliasFactory(user=person)
     rp = OAuth2Session(
         app.client_id,
         CLIENT_SECRET,
-        scope="openid email profile",
+        scope="openid email profile offline_access",  # OIDC Core 11: a new app's refresh tokens need it
         redirect_uri=REDIRECT_URI,
         code_challenge_method="S256",
     )

@@ -96,8 +96,23 @@ def test_unknown_client_is_invalid_client(signed_in):
 
 
 def test_redirect_uri_must_match_the_authorization_request(signed_in, app, authorized):
-    response = exchange(signed_in, app, get_code(signed_in, app), redirect_uri="https://app.example/other")
-    assert response.status_code == 400 and response.json()["error"] in ("invalid_request", "invalid_grant")
+    # RFC 6749 5.2: the grant "does not match the redirection URI used in the authorization request".
+    app.redirect_uris = "https://app.example/callback https://app.example/other"
+    app.save()
+    code = get_code(signed_in, app)
+    for redirect_uri in ("https://app.example/other", "https://app.example/unregistered"):
+        response = exchange(signed_in, app, code, redirect_uri=redirect_uri)
+        assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+        assert "redirect_uri" in response.json()["error_description"]
+    assert response["Cache-Control"] == "no-store"
+    assert AccessToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", [{"code": "x"}, {"grant_type": "", "code": "x"}])
+def test_a_missing_grant_type_is_invalid_request(signed_in, app, body):
+    response = signed_in.post("/oauth2/token", body, HTTP_AUTHORIZATION=basic_auth(app.client_id))
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert "grant_type" in response.json()["error_description"]
 
 
 def test_another_clients_code_is_invalid_grant(signed_in, app, authorized, user):

@@ -86,3 +86,53 @@ def test_metrics_when_enabled_count_requests_and_honour_the_token():
     result = _run(code, METRICS_ENABLED="true", METRICS_TOKEN="t0ken")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["401", "200", "1"]
+
+
+def test_json_logs_of_refused_requests_never_carry_the_query_string():
+    # django.request logs 4xx with the request as `extra`; its repr is the full path, query included.
+    result = _run(
+        "r = c.post('/jwks?access_token=s3cr3t'); assert r.status_code == 405; "
+        "r = c.post('/.well-known/openid-configuration?code=s3cr3t'); assert r.status_code == 405"
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    refused = [entry for entry in lines if entry["logger"] == "django.request"]
+    assert len(refused) == 2 and refused[0]["request"] == "<WSGIRequest: POST /jwks>"
+    assert "s3cr3t" not in result.stderr
+
+
+@pytest.mark.slow
+def test_runserver_never_logs_the_query_string(tmp_path):
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k != "LOG_FORMAT"}
+    environment.update(DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PORT=str(port))
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/nowhere?access_token=s3cr3t", timeout=5)
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert '"GET /nowhere HTTP/1.1" 404' in output  # django.server's request line, without its query
+    assert "s3cr3t" not in output

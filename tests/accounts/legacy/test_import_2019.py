@@ -229,6 +229,7 @@ def test_clients_keep_their_settings_and_lose_only_what_our_rules_refuse(importe
         "alice@example.com",
     )
     assert app.accepts_query_access_token and app.client_type == Client.CLIENT_CONFIDENTIAL
+    assert app.refresh_without_offline_access  # 2019 apps got refresh tokens without asking
     assert app.client_secret.startswith("sha256_client_secret$") and APP_SECRET not in app.client_secret
     assert app.icon and app.icon.storage.exists(app.icon.name)
     orphan = Client.objects.get(client_id="orphan-app")

@@ -299,7 +299,8 @@ def test_the_query_string_token_switch_is_off_for_new_clients_and_editable(dev, 
     form = dev.get("/developer/clients/new").content.decode()
     assert "This app sends the access token in the query string" in form
     dev.post("/developer/clients/new", NEW)
-    assert not Client.objects.get(user=developer, name="Notes").accepts_query_access_token
+    created = Client.objects.get(user=developer, name="Notes")
+    assert not created.accepts_query_access_token and not created.refresh_without_offline_access
     page = dev.get(f"/developer/clients/{owned.client_id}/").content.decode()
     assert 'name="accepts_query_access_token"' in page and "python-social-auth" in page
     settings = {"name": owned.name, "allow_code_flow": "on", "redirect_uris": owned.redirect_uris}
@@ -314,3 +315,15 @@ def test_the_query_string_token_switch_is_off_for_new_clients_and_editable(dev, 
     dev.post(f"/developer/clients/{owned.client_id}/settings", settings)
     owned.refresh_from_db()
     assert not owned.accepts_query_access_token
+
+
+def test_the_refresh_without_offline_access_switch_is_editable(dev, owned):
+    page = dev.get(f"/developer/clients/{owned.client_id}/").content.decode()
+    assert "Give this app refresh tokens even without the offline_access scope" in page
+    settings = {"name": owned.name, "allow_code_flow": "on", "redirect_uris": owned.redirect_uris}
+    dev.post(f"/developer/clients/{owned.client_id}/settings", settings)
+    owned.refresh_from_db()
+    assert not owned.refresh_without_offline_access
+    dev.post(f"/developer/clients/{owned.client_id}/settings", {**settings, "refresh_without_offline_access": "on"})
+    owned.refresh_from_db()
+    assert owned.refresh_without_offline_access

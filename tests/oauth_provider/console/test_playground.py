@@ -257,3 +257,9 @@ def test_a_sign_in_older_than_15_minutes_is_refused(dev, developer, ready):
     response = dev.get(local(callback))
     assert response.status_code == 400 and b"No playground sign-in is waiting" in response.content
     assert AccessToken.objects.count() == 0
+
+
+def test_the_playground_asks_for_offline_access_so_a_new_app_can_try_its_refresh_token(dev, ready):
+    page = dev.get(f"/developer/clients/{ready.client_id}/playground")
+    checked = re.findall(r'<input type="checkbox" name="scopes" value="([^"]+)"[^>]* checked>', page.content.decode())
+    assert checked == ["openid", "email", "profile", "offline_access"]
