@@ -195,6 +195,12 @@ def test_a_2019_app_signs_its_user_in_with_its_old_id_and_secret_and_gets_the_sa
     assert claims["sub"] == "1" and claims["aud"] == "app-2019" and claims["iss"] == "http://testserver"
     info = client.get("/oauth/user_info", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}").json()
     assert info["id"] == info["sub"] == "1" and info["email"] == "brave_lion@sl.local"
+    assert "refresh_token" in body  # 2019 apps got refresh tokens without asking for offline_access; they still do
+    # 2019 libraries (python-social-auth) send the token in the query string: imported apps have that switch on.
+    client.logout()
+    by_query = client.get(f"/oauth/user_info?access_token={body['access_token']}")
+    assert by_query.status_code == 200 and by_query["Cache-Control"] == "no-store"
+    assert by_query.json()["id"] == "1" and by_query.json()["email"] == "brave_lion@sl.local"
 
 
 def test_an_app_that_got_the_real_email_keeps_getting_it_with_http_basic(client, signing_key_dir, legacy_data):
