@@ -1,5 +1,6 @@
 """Settings for SimpleLogin, read from the environment (and a local `.env` file when present)."""
 
+import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -240,6 +241,17 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SimpleLogin <hi@sl.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@sl.local")
+
+# The footer of every page: the operator's privacy policy and terms (empty: our own /privacy and /terms pages),
+# and the version shown (empty: the one in pyproject.toml).
+PRIVACY_URL = env("PRIVACY_URL", default="")
+TERMS_URL = env("TERMS_URL", default="")
+APP_VERSION = env("APP_VERSION", default="")
+if not APP_VERSION:
+    try:
+        APP_VERSION = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        APP_VERSION = "unknown"
 
 # Product
 EMAIL_DOMAIN = env("EMAIL_DOMAIN", default="sl.local").lower()
