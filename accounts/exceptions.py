@@ -5,21 +5,29 @@ class AliasError(Exception):
     """Base of every alias rule refusal; its message is written for the person."""
 
     default_message = "This alias cannot be created."
+    upgrade_hint = ""
 
     def __init__(self, message: str | None = None):
         super().__init__(message or self.default_message)
+
+    @classmethod
+    def offering_upgrade(cls, *, can_buy: bool) -> "AliasError":
+        """The refusal, saying "Upgrade…" only when premium can be bought on this site."""
+        return cls(f"{cls.default_message} {cls.upgrade_hint}" if can_buy and cls.upgrade_hint else None)
 
 
 class AliasLimitReached(AliasError):
     """The free plan's alias quota is used up."""
 
-    default_message = "You have reached the alias limit of the free plan. Upgrade to create more aliases."
+    default_message = "You have reached the alias limit of the free plan."
+    upgrade_hint = "Upgrade to create more aliases."
 
 
 class CustomAliasNotAllowed(AliasError):
     """Custom aliases need a premium plan or an unexpired trial."""
 
-    default_message = "Custom aliases are a premium feature. Upgrade to create them."
+    default_message = "Custom aliases are a premium feature."
+    upgrade_hint = "Upgrade to create them."
 
 
 class InvalidAliasPrefix(AliasError):
