@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[_url.hostname or "127.0.0.1",
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"{_url.scheme}://{_url.netloc}"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "simplelogin.apps.AdminConfig",  # django.contrib.admin with our site (simplelogin/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
