@@ -62,6 +62,11 @@ class AccountAdapter(DefaultAccountAdapter):
             },
         )
 
+    def format_email_subject(self, subject):
+        """allauth's subjects in sentence case ("[SimpleLogin] Password reset email"), like the rest of our words."""
+        subject = str(subject).strip()
+        return super().format_email_subject(subject[:1] + subject[1:].lower())
+
     def send_mail(self, template_prefix, email, context):
         """Every allauth mail names the site from URL; allauth builds its sign-up link from the request."""
         context = {**context, "current_site": SimpleNamespace(name="SimpleLogin", domain=urlsplit(settings.URL).netloc)}
