@@ -29,6 +29,7 @@ SIGNED_OUT = {
     "reset-key-done": "/accounts/password/reset/key/done/",
     "verification-sent": "/accounts/confirm-email/",
     "confirm-link-expired": "/accounts/confirm-email/not-a-key/",
+    "social-cancelled": "/accounts/3rdparty/login/cancelled/",
     "pricing": "/pricing",
     "discover": "/discover/",
     "privacy": "/privacy",
@@ -114,7 +115,7 @@ def test_every_page_fits_the_window(browser, live_server, world, device):
     width = WIDTHS[device]
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     base = live_server.url
     too_wide = {}
     try:
@@ -150,7 +151,7 @@ def test_every_page_fits_the_window(browser, live_server, world, device):
     assert too_wide == {}, f"pages wider than {width} px (by how many px): {too_wide}"
 
 
-DARK_PAGES = ["/accounts/login/", "/dashboard/", "/settings/", "/developer/", "/accounts/2fa/"]
+DARK_PAGES = ["/dashboard/", "/settings/", "/accounts/password/change/", "/accounts/2fa/", "/developer/", "/apps/"]
 
 
 def _luminance(css_color: str) -> float:
@@ -158,25 +159,32 @@ def _luminance(css_color: str) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
+def _assert_dark(page, label):
+    colours = page.evaluate(
+        """() => {
+            const surface = document.querySelector('.section, .card, .topbar') || document.body;
+            return {body: getComputedStyle(document.body).backgroundColor,
+                    ink: getComputedStyle(document.body).color,
+                    surface: getComputedStyle(surface).backgroundColor};
+        }"""
+    )
+    assert _luminance(colours["body"]) < 0.2, (label, colours)
+    assert _luminance(colours["surface"]) < 0.2, (label, colours)
+    assert _luminance(colours["ink"]) > 0.7, (label, colours)
+
+
 def test_dark_mode_follows_the_system_setting(browser, live_server, world):
     context = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme="dark")
     page = context.new_page()
+    page.set_default_timeout(30000)
     base = live_server.url
     try:
-        assert _visit(page, f"{base}/", "dark-home") == 0
+        assert _visit(page, f"{base}/accounts/login/", "dark-login") == 0
+        _assert_dark(page, "login")
         _log_in(page, base, world["person"])
-        pages = [*DARK_PAGES, f"/oauth2/authorize?{world['authorize_query']}"]
-        for path in pages:
-            assert _visit(page, base + path, "dark-" + re.sub(r"\W+", "-", path.split("?")[0]).strip("-")) == 0, path
-            colours = page.evaluate(
-                """() => {
-                    const surface = document.querySelector('.section, .card, form.allauth-form, main') || document.body;
-                    return {body: getComputedStyle(document.body).backgroundColor,
-                            ink: getComputedStyle(document.body).color,
-                            surface: getComputedStyle(surface).backgroundColor};
-                }"""
-            )
-            assert _luminance(colours["body"]) < 0.2, (path, colours)
-            assert _luminance(colours["ink"]) > 0.7, (path, colours)
+        for path in [*DARK_PAGES, f"/oauth2/authorize?{world['authorize_query']}"]:
+            shot = "dark-" + re.sub(r"\W+", "-", path.split("?")[0]).strip("-")
+            assert _visit(page, base + path, shot) == 0, path
+            _assert_dark(page, path)
     finally:
         context.close()
