@@ -49,3 +49,18 @@ def test_changing_the_password_still_works(signed_in, user, password):
     assert "Your new password is saved." in response.content.decode()
     user.refresh_from_db()
     assert user.check_password("a-new-long-pass-phrase")
+
+
+def test_confirming_by_a_mailed_code_in_our_words(signed_in, user, smtp_server):
+    ask = signed_in.get("/accounts/reauthenticate/code/")
+    assert ask.status_code == 200 and "Mail me a code" in ask.content.decode()
+
+    sent = signed_in.post("/accounts/reauthenticate/code/", {"recipient": user.email}, follow=True)
+
+    page = sent.content.decode()
+    assert "<h1>Enter the code</h1>" in page and user.email in page
+    (mail,) = smtp_server.messages
+    assert mail["message"]["Subject"].startswith("[SimpleLogin] ")
+    code = re.search(r"browser window\.\s+(\S+)\s", mail["message"].get_content()).group(1)
+    confirmed = signed_in.post("/accounts/reauthenticate/code/confirm/", {"code": code})
+    assert confirmed.status_code == 302
