@@ -107,6 +107,10 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("membership").prefetch_related("emailaddress_set")
 
+    def get_inlines(self, request, obj):
+        """A person being added has no aliases or apps yet: only their plan."""
+        return self.inlines if obj is not None else [MembershipInline]
+
     @admin.display(description="plan", ordering="membership__plan")
     def plan(self, obj):
         membership = getattr(obj, "membership", None)
