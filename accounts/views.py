@@ -317,7 +317,7 @@ def _partner_page(request, *, application_form=None, code_form=None, status=200)
             "application_form": application_form or PartnerApplicationForm(initial=initial),
             "code_form": code_form or PartnerCodeForm(),
             "pending_application": None if application_form else pending,
-            "partner_codes_exist": selectors.partner_codes_exist(),
+            "partner_codes_exist": selectors.partner_codes_exist() or code_form is not None,  # errors stay visible
         },
         status=status,
     )
