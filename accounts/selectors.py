@@ -3,12 +3,13 @@
 import re
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Alias, ApiKey, User
+from accounts.models import Alias, ApiKey, PartnerApplication, User
 from accounts.services import KEY_PREFIX, api_key_hash
 from billing.selectors import membership_get, user_alias_quota, user_is_premium
 
@@ -284,3 +285,16 @@ def _alias_export(alias: Alias) -> dict:
         "blocked": stats.blocked if stats else 0,
         "used_by_apps": sorted(authorization.client.name for authorization in alias.authorizations.all()),
     }
+
+
+def partner_application_pending(*, user, application_id: int | None = None) -> PartnerApplication | None:
+    """The newest application not approved yet: the signed-in person's, or the one this browser just sent."""
+    pending = PartnerApplication.objects.filter(approved_at__isnull=True)
+    if user.is_authenticated:
+        return pending.filter(user=user).first()
+    return pending.filter(pk=application_id, user__isnull=True).first() if application_id else None
+
+
+def partner_codes_exist() -> bool:
+    """Whether the operator set any partner code (PARTNER_CODES): without one, nobody is asked for a code."""
+    return bool(settings.PARTNER_CODES)

@@ -389,15 +389,23 @@ def usersession_end(request, session_id: int):
 # --- the partner programme (who is a developer) ------------------------------------------------------------
 
 
+PARTNER_APPLICATION_SESSION_KEY = "partner_application_id"
+
+
 def _partner_page(request, *, application_form=None, code_form=None, status=200):
     user = request.user
     initial = {"email": user.email, "name": user.name} if user.is_authenticated else {}
+    pending = selectors.partner_application_pending(
+        user=user, application_id=request.session.get(PARTNER_APPLICATION_SESSION_KEY)
+    )
     return render(
         request,
         "accounts/partner.html",
         {
             "application_form": application_form or PartnerApplicationForm(initial=initial),
             "code_form": code_form or PartnerCodeForm(),
+            "pending_application": None if application_form else pending,
+            "partner_codes_exist": selectors.partner_codes_exist() or code_form is not None,  # errors stay visible
         },
         status=status,
     )
@@ -413,9 +421,10 @@ def partner(request):
         return _partner_page(request, application_form=form, status=400)
     if not ratelimit.consume(request, action="partner_apply"):
         return render(request, "429.html", status=429)
-    services.partner_application_submit(
+    application = services.partner_application_submit(
         user=request.user if request.user.is_authenticated else None, **form.cleaned_data
     )
+    request.session[PARTNER_APPLICATION_SESSION_KEY] = application.pk
     messages.success(request, _("Thank you! Your application is sent; we will answer by email."))
     return redirect("partner")
 
