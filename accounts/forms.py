@@ -27,25 +27,29 @@ class OurWordsMixin:
 class LoginForm(OurWordsMixin, allauth_forms.LoginForm):
     """allauth's log-in form."""
 
-    labels = {"login": "Email", "password": "Password", "remember": "Remember me"}
+    labels = {"login": _("Email"), "password": _("Password"), "remember": _("Remember me")}
 
 
 class ChangePasswordForm(OurWordsMixin, allauth_forms.ChangePasswordForm):
     """allauth's password change, on the Settings pages."""
 
-    labels = {"oldpassword": "Current password", "password1": "New password", "password2": "New password (again)"}
+    labels = {
+        "oldpassword": _("Current password"),
+        "password1": _("New password"),
+        "password2": _("New password (again)"),
+    }
 
 
 class SetPasswordForm(OurWordsMixin, allauth_forms.SetPasswordForm):
     """allauth's first password, for people who signed up through another provider."""
 
-    labels = {"password1": "Password", "password2": "Password (again)"}
+    labels = {"password1": _("Password"), "password2": _("Password (again)")}
 
 
 class ResetPasswordKeyForm(OurWordsMixin, allauth_forms.ResetPasswordKeyForm):
     """allauth's new password after following a reset link."""
 
-    labels = {"password1": "New password", "password2": "New password (again)"}
+    labels = {"password1": _("New password"), "password2": _("New password (again)")}
 
 
 class SignupForm(OurWordsMixin, allauth_forms.SignupForm):
@@ -70,7 +74,7 @@ class SignupForm(OurWordsMixin, allauth_forms.SignupForm):
 class ResetPasswordForm(OurWordsMixin, allauth_forms.ResetPasswordForm):
     """allauth's form, sending reset links only to people who verified the address."""
 
-    labels = {"email": "Email"}
+    labels = {"email": _("Email")}
 
     def clean_email(self):
         """Keep the accounts for which this address is verified; others get allauth's unknown-account mail."""
@@ -234,6 +238,6 @@ class EndOtherSessionsForm(forms.Form):
 
     revoke_apps = forms.BooleanField(
         required=False,
-        label="Also sign out of the apps",
-        help_text="Every app you signed in to with SimpleLogin loses its access and asks you to sign in again.",
+        label=_("Also sign out of the apps"),
+        help_text=_("Every app you signed in to with SimpleLogin loses its access and asks you to sign in again."),
     )

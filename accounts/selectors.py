@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Alias, ApiKey, PartnerApplication, User
@@ -142,7 +143,10 @@ def user_second_factors(*, user) -> list[str]:
     """Names of the second factors the person has set up (allauth.mfa), for the settings page."""
     from allauth.mfa.models import Authenticator
 
-    labels = {Authenticator.Type.TOTP: "authenticator app", Authenticator.Type.WEBAUTHN: "security key or passkey"}
+    labels = {
+        Authenticator.Type.TOTP: _("authenticator app"),
+        Authenticator.Type.WEBAUTHN: _("security key or passkey"),
+    }
     types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     return [label for kind, label in labels.items() if kind in types]
 
@@ -170,8 +174,10 @@ def user_agent_describe(*, user_agent: str) -> str:
     browser = next((name for name, pattern in _BROWSERS if re.search(pattern, user_agent)), None)
     system = next((name for name, pattern in _SYSTEMS if re.search(pattern, user_agent)), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or (f"A browser on {system}" if system else "Unknown browser")
+        return gettext("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    if browser:
+        return browser
+    return gettext("A browser on %(system)s") % {"system": system} if system else gettext("Unknown browser")
 
 
 def usersession_list(*, user, current_session_key: str | None) -> list:

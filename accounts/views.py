@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -360,8 +361,10 @@ def usersessions(request):
         others = [session for session in sessions if not session.current]
         revoke_apps = form.cleaned_data["revoke_apps"]
         count = services.usersessions_end(request=request, user=request.user, sessions=others, revoke_apps=revoke_apps)
-        text = f"You are signed out of {count} other session{'s' if count != 1 else ''}."
-        messages.success(request, text + (" Every app must ask you to sign in again." if revoke_apps else ""))
+        text = ngettext(
+            "You are signed out of %(count)d other session.", "You are signed out of %(count)d other sessions.", count
+        ) % {"count": count}
+        messages.success(request, f"{text} {_('Every app must ask you to sign in again.')}" if revoke_apps else text)
         return redirect("usersessions_list")
     return render(request, "usersessions/usersession_list.html", {"sessions": sessions, "form": form})
 
@@ -375,14 +378,13 @@ def usersession_end(request, session_id: int):
     try:
         session = selectors.usersession_get_for_user(user=request.user, session_id=session_id)
     except UserSession.DoesNotExist:
-        raise Http404("No such session.") from None
+        raise Http404(_("No such session.")) from None
     current = session.session_key == request.session.session_key
     services.usersessions_end(request=request, user=request.user, sessions=[session])
     if current:
         return redirect("account_login")
-    messages.success(
-        request, f"That session ({selectors.user_agent_describe(user_agent=session.user_agent)}) is signed out."
-    )
+    device = selectors.user_agent_describe(user_agent=session.user_agent)
+    messages.success(request, _("That session (%(device)s) is signed out.") % {"device": device})
     return redirect("usersessions_list")
 
 
