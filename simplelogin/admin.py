@@ -1,26 +1,27 @@
 """The Django admin site: our name, our apps first, the libraries' after them, dj-stripe's synced copy last."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 # The admin index lists our apps first in this order, then the libraries', then dj-stripe's synced copy.
 APPS_FIRST = ["accounts", "oauth_provider", "billing"]
 APPS_LAST = ["djstripe"]
 # Names that say what a library's models are ("Accounts" twice, ours and allauth's, said nothing).
 APP_NAMES = {
-    "account": "Email addresses (allauth)",
-    "socialaccount": "Social log in (allauth)",
-    "mfa": "Two-factor (allauth)",
-    "oauth2_provider": "OAuth tokens (django-oauth-toolkit)",
-    "djstripe": "Stripe (synced)",
+    "account": _("Email addresses (allauth)"),
+    "socialaccount": _("Social log in (allauth)"),
+    "mfa": _("Two-factor (allauth)"),
+    "oauth2_provider": _("OAuth tokens (django-oauth-toolkit)"),
+    "djstripe": _("Stripe (synced)"),
 }
 
 
 class SimpleLoginAdminSite(admin.AdminSite):
     """admin.site for SimpleLogin (installed by simplelogin.apps.AdminConfig)."""
 
-    site_header = "SimpleLogin administration"
-    site_title = "SimpleLogin administration"
-    index_title = "Site administration"
+    site_header = _("SimpleLogin administration")
+    site_title = _("SimpleLogin administration")
+    index_title = _("Site administration")
 
     def get_app_list(self, request, app_label=None):
         """Ours first, dj-stripe's ~50 models last under a name that says they mirror Stripe."""

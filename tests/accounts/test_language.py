@@ -160,7 +160,8 @@ def test_the_alias_test_mail_is_in_its_owners_language(signed_in, user, smtp_ser
     assert "Un e-mail de test a été envoyé" in text(signed_in.get("/dashboard/"))
 
 
-def test_allauths_own_pages_come_in_french_too(client):
+def test_allauths_pages_in_our_words_come_in_french_too(client):
     page = text(client.get("/accounts/password/reset/", HTTP_ACCEPT_LANGUAGE="fr"))
     assert '<html lang="fr"' in page
-    assert "Réinitialisation du mot de passe" in page and "Password Reset" not in page
+    assert "<h1>Réinitialiser votre mot de passe</h1>" in page and "Envoyer le lien de réinitialisation" in page
+    assert "Reset your password" not in page and "Password Reset" not in page
