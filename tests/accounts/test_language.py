@@ -165,3 +165,22 @@ def test_allauths_pages_in_our_words_come_in_french_too(client):
     assert '<html lang="fr"' in page
     assert "<h1>Réinitialiser votre mot de passe</h1>" in page and "Envoyer le lien de réinitialisation" in page
     assert "Reset your password" not in page and "Password Reset" not in page
+
+
+def test_a_french_person_gets_security_mail_in_french(user, password, smtp_server):
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    browser = Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0")
+    browser.force_login(user)
+    response = browser.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": "a-brand-new-phrase", "password2": "a-brand-new-phrase"},
+    )
+    assert response.status_code == 302
+
+    [message] = [mail["message"] for mail in smtp_server.messages]
+    assert message["Subject"].strip() == "[SimpleLogin] Votre mot de passe a été modifié"  # folded: non-ASCII
+    body = message.get_body(preferencelist=("plain",)).get_content().replace("\u00a0", " ")
+    assert body.startswith("Bonjour") and "vient d'être modifié" in body and "L'équipe SimpleLogin" in body
+    assert "Navigateur : Firefox sur Windows" in body
+    assert "password" not in body.replace("/accounts/password/", "")
