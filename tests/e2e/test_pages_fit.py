@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from accounts.models import Alias
+from accounts.services import api_key_create
 from oauth_provider.console import playground
 from tests.factories import CLIENT_SECRET, PASSWORD, AliasFactory, AuthorizationFactory, ClientFactory, UserFactory
 
@@ -38,7 +39,8 @@ SIGNED_OUT = {
 }
 
 
-def _signed_in_pages(client, authorize_query):
+def _signed_in_pages(world):
+    client, authorize_query = world["client"], world["authorize_query"]
     return {
         "dashboard": "/dashboard/",
         "settings": "/settings/",
@@ -57,6 +59,10 @@ def _signed_in_pages(client, authorize_query):
         "partner": "/partner/",
         "consent": f"/oauth2/authorize?{authorize_query}",
         "api-docs": "/api/docs/",
+        "sessions": "/accounts/sessions/",
+        "delete-account": "/settings/delete",
+        "api-key-delete": f"/settings/api-keys/{world['api_key'].pk}/delete",
+        "app-revoke": f"/apps/{world['used'].client_id}/revoke",
         "404": "/no-such-page",
     }
 
@@ -76,6 +82,7 @@ def world(live_server, settings, signing_key_dir):
     )
     used = ClientFactory(name="An App Someone Else Made", published=True)
     AuthorizationFactory(user=person, client=used, alias=Alias.objects.filter(user=person).first())
+    api_key, _raw = api_key_create(user=person, name="A backup script with a rather long name")
     query = urlencode(
         {
             "client_id": own.client_id,
@@ -85,7 +92,7 @@ def world(live_server, settings, signing_key_dir):
             "state": "fit",
         }
     )
-    return {"person": person, "client": own, "authorize_query": query}
+    return {"person": person, "client": own, "used": used, "api_key": api_key, "authorize_query": query}
 
 
 def _overflow(page) -> int:
@@ -128,7 +135,7 @@ def test_every_page_fits_the_window(browser, live_server, world, device):
                 too_wide[f"signed out {name}"] = overflow
 
         _log_in(page, base, world["person"])
-        for name, path in _signed_in_pages(world["client"], world["authorize_query"]).items():
+        for name, path in _signed_in_pages(world).items():
             if overflow := _visit(page, base + path, f"{device}-in-{name}"):
                 too_wide[name] = overflow
 
@@ -188,3 +195,31 @@ def test_dark_mode_follows_the_system_setting(browser, live_server, world):
             _assert_dark(page, path)
     finally:
         context.close()
+
+
+def test_every_page_fits_a_phone_in_french_too(browser, live_server, world):
+    """French words run longer than English ones: the phone layout still holds (signed out, then signed in)."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    base = live_server.url
+    too_wide = {}
+    try:
+        for name, path in SIGNED_OUT.items():
+            if overflow := _visit(page, base + path, f"fr-out-{name}"):
+                too_wide[f"signed out {name}"] = overflow
+        assert page.locator("html").get_attribute("lang") == "fr"
+
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_label("E-mail").fill(world["person"].email)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(r".*/dashboard/$"))
+        for name, path in _signed_in_pages(world).items():
+            if overflow := _visit(page, base + path, f"fr-in-{name}"):
+                too_wide[name] = overflow
+        assert page.locator("html").get_attribute("lang") == "fr"
+    finally:
+        context.close()
+
+    assert too_wide == {}, f"pages wider than 390 px in French (by how many px): {too_wide}"
