@@ -89,6 +89,17 @@ class AccountAdapter(DefaultAccountAdapter):
             },
         )
 
+    def format_email_subject(self, subject):
+        """allauth's English subjects in sentence case ("[SimpleLogin] Password reset email"), like our words.
+
+        Only Title-Case words after the first are lowered: names such as "SimpleLogin" keep their capitals, and
+        other languages (already in their own case, translated by the template) are left as they are."""
+        subject = str(subject).strip()
+        if (translation.get_language() or "en").startswith("en"):
+            first, *rest = subject.split(" ")
+            subject = " ".join([first, *(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in rest)])
+        return super().format_email_subject(subject)
+
     def send_mail(self, template_prefix, email, context):
         """Every allauth mail names the site from URL, in the recipient's language when they chose one; allauth
         builds its sign-up link from the request."""

@@ -4,6 +4,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models, router
+from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts import services
 from accounts.models import (
@@ -30,6 +34,57 @@ class MembershipInline(admin.StackedInline):
     extra = 0
 
 
+INLINE_ROWS = 50
+
+
+class NewestRowsFormSet(BaseInlineFormSet):
+    """Only the newest INLINE_ROWS rows: a person with thousands of aliases still gets a page quickly."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_newest"):
+            self._newest = super().get_queryset().order_by("-created_at", "-pk")[:INLINE_ROWS]
+        return self._newest
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Shown on the person's page, changed on the object's own page (the link on each row)."""
+
+    formset = NewestRowsFormSet
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AliasInline(ReadOnlyInline):
+    """The person's aliases, newest first."""
+
+    model = Alias
+    fields = ["email", "enabled", "note", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = f"aliases (the newest {INLINE_ROWS})"
+
+
+class AuthorizationInline(ReadOnlyInline):
+    """The apps the person allowed to sign them in, with what each receives."""
+
+    model = Authorization
+    fields = ["client", "alias", "name", "scope", "created_at", "last_used_at"]
+    readonly_fields = fields
+    verbose_name = "app"
+    verbose_name_plural = f"apps they signed in to (the newest {INLINE_ROWS})"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "client", "alias")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Search people by email; filter by plan and activation."""
@@ -38,23 +93,46 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "name", "plan", "verified", "is_developer", "is_staff", "created_at"]
     list_filter = ["membership__plan", "emailaddress__verified", "is_developer", "is_staff", "is_active"]
     search_fields = ["email", "name"]
-    readonly_fields = ["created_at", "updated_at", "last_login"]
-    inlines = [MembershipInline]
+    readonly_fields = ["created_at", "updated_at", "last_login", "counts"]
+    inlines = [MembershipInline, AliasInline, AuthorizationInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["name", "avatar", "language", "is_developer"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
+        ("Aliases and apps", {"fields": ["counts"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("membership").prefetch_related("emailaddress_set")
 
+    def get_inlines(self, request, obj):
+        """A person being added has no aliases or apps yet: only their plan."""
+        return self.inlines if obj is not None else [MembershipInline]
+
     @admin.display(description="plan", ordering="membership__plan")
     def plan(self, obj):
         membership = getattr(obj, "membership", None)
         return membership.get_plan_display() if membership else "—"
+
+    @admin.display(description="in all")
+    def counts(self, obj):
+        """How many aliases and apps the person has, linking to the full lists."""
+        if obj.pk is None:
+            return "—"
+        aliases, apps = obj.aliases.count(), obj.authorizations.count()
+        return format_html(
+            '<a href="{}?user__id__exact={}">{} alias{}</a> · <a href="{}?user__id__exact={}">{} app{}</a>',
+            reverse("admin:accounts_alias_changelist"),
+            obj.pk,
+            aliases,
+            pluralize(aliases, "es"),
+            reverse("admin:oauth_provider_authorization_changelist"),
+            obj.pk,
+            apps,
+            pluralize(apps),
+        )
 
     @admin.display(description="verified", boolean=True)
     def verified(self, obj):

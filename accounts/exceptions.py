@@ -1,5 +1,6 @@
 """Errors of the alias rules; str(error) is a message shown to the person."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,21 +8,31 @@ class AliasError(Exception):
     """Base of every alias rule refusal; its message is written for the person."""
 
     default_message = _("This alias cannot be created.")
+    upgrade_hint = ""
 
     def __init__(self, message: str | None = None):
         super().__init__(message or self.default_message)
+
+    @classmethod
+    def offering_upgrade(cls, *, can_buy: bool) -> "AliasError":
+        """The refusal, saying "Upgrade…" only when premium can be bought on this site."""
+        return cls(
+            format_lazy("{} {}", cls.default_message, cls.upgrade_hint) if can_buy and cls.upgrade_hint else None
+        )
 
 
 class AliasLimitReached(AliasError):
     """The free plan's alias quota is used up."""
 
-    default_message = _("You have reached the alias limit of the free plan. Upgrade to create more aliases.")
+    default_message = _("You have reached the alias limit of the free plan.")
+    upgrade_hint = _("Upgrade to create more aliases.")
 
 
 class CustomAliasNotAllowed(AliasError):
     """Custom aliases need a premium plan or an unexpired trial."""
 
-    default_message = _("Custom aliases are a premium feature. Upgrade to create them.")
+    default_message = _("Custom aliases are a premium feature.")
+    upgrade_hint = _("Upgrade to create them.")
 
 
 class InvalidAliasPrefix(AliasError):

@@ -12,7 +12,47 @@ from accounts.selectors import AliasOrder
 from simplelogin.validators import single_line
 
 
-class SignupForm(allauth_forms.SignupForm):
+class OurWordsMixin:
+    """allauth's fields under our labels, in sentence case; no placeholder that only repeats the label."""
+
+    labels: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.label = self.labels.get(name, field.label)
+            field.widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(OurWordsMixin, allauth_forms.LoginForm):
+    """allauth's log-in form."""
+
+    labels = {"login": _("Email"), "password": _("Password"), "remember": _("Remember me")}
+
+
+class ChangePasswordForm(OurWordsMixin, allauth_forms.ChangePasswordForm):
+    """allauth's password change, on the Settings pages."""
+
+    labels = {
+        "oldpassword": _("Current password"),
+        "password1": _("New password"),
+        "password2": _("New password (again)"),
+    }
+
+
+class SetPasswordForm(OurWordsMixin, allauth_forms.SetPasswordForm):
+    """allauth's first password, for people who signed up through another provider."""
+
+    labels = {"password1": _("Password"), "password2": _("Password (again)")}
+
+
+class ResetPasswordKeyForm(OurWordsMixin, allauth_forms.ResetPasswordKeyForm):
+    """allauth's new password after following a reset link."""
+
+    labels = {"password1": _("New password"), "password2": _("New password (again)")}
+
+
+class SignupForm(OurWordsMixin, allauth_forms.SignupForm):
     """allauth's sign-up with a name; an address that only unproven claims hold is free (the adapter releases it)."""
 
     name = forms.CharField(
@@ -31,8 +71,10 @@ class SignupForm(allauth_forms.SignupForm):
         return value
 
 
-class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+class ResetPasswordForm(OurWordsMixin, allauth_forms.ResetPasswordForm):
     """allauth's form, sending reset links only to people who verified the address."""
+
+    labels = {"email": _("Email")}
 
     def clean_email(self):
         """Keep the accounts for which this address is verified; others get allauth's unknown-account mail."""
@@ -196,6 +238,6 @@ class EndOtherSessionsForm(forms.Form):
 
     revoke_apps = forms.BooleanField(
         required=False,
-        label="Also sign out of the apps",
-        help_text="Every app you signed in to with SimpleLogin loses its access and asks you to sign in again.",
+        label=_("Also sign out of the apps"),
+        help_text=_("Every app you signed in to with SimpleLogin loses its access and asks you to sign in again."),
     )

@@ -3,12 +3,14 @@
 import re
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Alias, ApiKey, User
+from accounts.models import Alias, ApiKey, PartnerApplication, User
 from accounts.services import KEY_PREFIX, api_key_hash
 from billing.selectors import membership_get, user_alias_quota, user_is_premium
 
@@ -141,7 +143,10 @@ def user_second_factors(*, user) -> list[str]:
     """Names of the second factors the person has set up (allauth.mfa), for the settings page."""
     from allauth.mfa.models import Authenticator
 
-    labels = {Authenticator.Type.TOTP: "authenticator app", Authenticator.Type.WEBAUTHN: "security key or passkey"}
+    labels = {
+        Authenticator.Type.TOTP: _("authenticator app"),
+        Authenticator.Type.WEBAUTHN: _("security key or passkey"),
+    }
     types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     return [label for kind, label in labels.items() if kind in types]
 
@@ -169,8 +174,10 @@ def user_agent_describe(*, user_agent: str) -> str:
     browser = next((name for name, pattern in _BROWSERS if re.search(pattern, user_agent)), None)
     system = next((name for name, pattern in _SYSTEMS if re.search(pattern, user_agent)), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or (f"A browser on {system}" if system else "Unknown browser")
+        return gettext("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    if browser:
+        return browser
+    return gettext("A browser on %(system)s") % {"system": system} if system else gettext("Unknown browser")
 
 
 def usersession_list(*, user, current_session_key: str | None) -> list:
@@ -284,3 +291,16 @@ def _alias_export(alias: Alias) -> dict:
         "blocked": stats.blocked if stats else 0,
         "used_by_apps": sorted(authorization.client.name for authorization in alias.authorizations.all()),
     }
+
+
+def partner_application_pending(*, user, application_id: int | None = None) -> PartnerApplication | None:
+    """The newest application not approved yet: the signed-in person's, or the one this browser just sent."""
+    pending = PartnerApplication.objects.filter(approved_at__isnull=True)
+    if user.is_authenticated:
+        return pending.filter(user=user).first()
+    return pending.filter(pk=application_id, user__isnull=True).first() if application_id else None
+
+
+def partner_codes_exist() -> bool:
+    """Whether the operator set any partner code (PARTNER_CODES): without one, nobody is asked for a code."""
+    return bool(settings.PARTNER_CODES)

@@ -29,7 +29,7 @@ from accounts.exceptions import (
 )
 from accounts.images import image_normalize
 from accounts.models import Alias, ApiKey, DeletedAlias, PartnerApplication, User
-from billing.selectors import user_alias_quota, user_can_create_custom_alias
+from billing.selectors import billing_enabled, user_alias_quota, user_can_create_custom_alias
 from billing.services import billing_account_close, membership_start_trial
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def _alias_insert(*, user: User, local_part: Callable[[], str]) -> Alias:
             # one creation at a time per limited person, so two requests cannot both pass the count
             User.objects.select_for_update().filter(pk=user.pk).exists()
             if Alias.objects.filter(user=user).count() >= quota:
-                raise AliasLimitReached()
+                raise AliasLimitReached.offering_upgrade(can_buy=billing_enabled())
         for _attempt in range(ALIAS_CREATE_ATTEMPTS):
             email = f"{local_part()}@{settings.EMAIL_DOMAIN}".lower()
             try:
@@ -252,7 +252,7 @@ def alias_create_custom(*, user: User, prefix: str, suffix: str | None = None) -
     `suffix` (one the site generated, e.g. shown on the consent page) is tried first; a random one when it is taken.
     """
     if not user_can_create_custom_alias(user=user):
-        raise CustomAliasNotAllowed()
+        raise CustomAliasNotAllowed.offering_upgrade(can_buy=billing_enabled())
     normalized = prefix_normalize(prefix)
     suffixes = [suffix] if suffix and SUFFIX_SHAPE.fullmatch(suffix) else []
     return _alias_insert(

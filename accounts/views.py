@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -360,8 +361,10 @@ def usersessions(request):
         others = [session for session in sessions if not session.current]
         revoke_apps = form.cleaned_data["revoke_apps"]
         count = services.usersessions_end(request=request, user=request.user, sessions=others, revoke_apps=revoke_apps)
-        text = f"You are signed out of {count} other session{'s' if count != 1 else ''}."
-        messages.success(request, text + (" Every app must ask you to sign in again." if revoke_apps else ""))
+        text = ngettext(
+            "You are signed out of %(count)d other session.", "You are signed out of %(count)d other sessions.", count
+        ) % {"count": count}
+        messages.success(request, f"{text} {_('Every app must ask you to sign in again.')}" if revoke_apps else text)
         return redirect("usersessions_list")
     return render(request, "usersessions/usersession_list.html", {"sessions": sessions, "form": form})
 
@@ -375,29 +378,36 @@ def usersession_end(request, session_id: int):
     try:
         session = selectors.usersession_get_for_user(user=request.user, session_id=session_id)
     except UserSession.DoesNotExist:
-        raise Http404("No such session.") from None
+        raise Http404(_("No such session.")) from None
     current = session.session_key == request.session.session_key
     services.usersessions_end(request=request, user=request.user, sessions=[session])
     if current:
         return redirect("account_login")
-    messages.success(
-        request, f"That session ({selectors.user_agent_describe(user_agent=session.user_agent)}) is signed out."
-    )
+    device = selectors.user_agent_describe(user_agent=session.user_agent)
+    messages.success(request, _("That session (%(device)s) is signed out.") % {"device": device})
     return redirect("usersessions_list")
 
 
 # --- the partner programme (who is a developer) ------------------------------------------------------------
 
 
+PARTNER_APPLICATION_SESSION_KEY = "partner_application_id"
+
+
 def _partner_page(request, *, application_form=None, code_form=None, status=200):
     user = request.user
     initial = {"email": user.email, "name": user.name} if user.is_authenticated else {}
+    pending = selectors.partner_application_pending(
+        user=user, application_id=request.session.get(PARTNER_APPLICATION_SESSION_KEY)
+    )
     return render(
         request,
         "accounts/partner.html",
         {
             "application_form": application_form or PartnerApplicationForm(initial=initial),
             "code_form": code_form or PartnerCodeForm(),
+            "pending_application": None if application_form else pending,
+            "partner_codes_exist": selectors.partner_codes_exist() or code_form is not None,  # errors stay visible
         },
         status=status,
     )
@@ -413,9 +423,10 @@ def partner(request):
         return _partner_page(request, application_form=form, status=400)
     if not ratelimit.consume(request, action="partner_apply"):
         return render(request, "429.html", status=429)
-    services.partner_application_submit(
+    application = services.partner_application_submit(
         user=request.user if request.user.is_authenticated else None, **form.cleaned_data
     )
+    request.session[PARTNER_APPLICATION_SESSION_KEY] = application.pk
     messages.success(request, _("Thank you! Your application is sent; we will answer by email."))
     return redirect("partner")
 

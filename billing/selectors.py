@@ -73,6 +73,11 @@ def billing_enabled() -> bool:
     return bool(djstripe_settings.STRIPE_SECRET_KEY) and all(offer.price_id for offer in OFFERS)
 
 
+def promo_codes_exist() -> bool:
+    """Whether the operator set any promo code (PROMO_CODES): without one, nobody is asked for a code."""
+    return bool(settings.PROMO_CODES)
+
+
 def membership_for_customer(*, customer_id: str) -> Membership | None:
     """The membership holding this Stripe customer id, if any."""
     if not customer_id:
@@ -112,6 +117,7 @@ class BillingOverview:
     can_manage: bool
     can_upgrade: bool
     billing_enabled: bool
+    promo_codes_exist: bool
 
 
 def billing_overview(*, user, now: datetime | None = None) -> BillingOverview:
@@ -137,4 +143,5 @@ def billing_overview(*, user, now: datetime | None = None) -> BillingOverview:
         can_manage=enabled and bool(membership and membership.stripe_customer_id),
         can_upgrade=enabled and not live,
         billing_enabled=enabled,
+        promo_codes_exist=promo_codes_exist(),
     )

@@ -16,7 +16,7 @@ from djstripe.views import ProcessWebhookView
 
 from billing import plans, services
 from billing.forms import CheckoutForm, PromoCodeForm
-from billing.selectors import billing_enabled, billing_overview
+from billing.selectors import billing_enabled, billing_overview, promo_codes_exist
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ def pricing(request):
     context = {
         "base_template": "default.html" if request.user.is_authenticated else "single.html",
         "billing_enabled": billing_enabled(),
+        "promo_codes_exist": promo_codes_exist(),
         "offers": plans.OFFERS,
         "free_features": plans.free_features(),
         "premium_features": plans.premium_features(),

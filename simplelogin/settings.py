@@ -1,5 +1,6 @@
 """Settings for SimpleLogin, read from the environment (and a local `.env` file when present)."""
 
+import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,7 +29,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[_url.hostname or "127.0.0.1",
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"{_url.scheme}://{_url.netloc}"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "simplelogin.apps.AdminConfig",  # django.contrib.admin with our site (simplelogin/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -160,7 +161,14 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "reset_password": "accounts.forms.ResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+}
 # One address per person: the login address is the forwarding mailbox. Changing it (/accounts/email/) adds the new
 # address unverified next to it; only once it is verified does it replace the old one (allauth's CHANGE_EMAIL,
 # which requires MAX_EMAIL_ADDRESSES = 2: the current address and the pending one).
@@ -272,6 +280,17 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SimpleLogin <hi@sl.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@sl.local")
+
+# The footer of every page: the operator's privacy policy and terms (empty: our own /privacy and /terms pages),
+# and the version shown (empty: the one in pyproject.toml).
+PRIVACY_URL = env("PRIVACY_URL", default="")
+TERMS_URL = env("TERMS_URL", default="")
+APP_VERSION = env("APP_VERSION", default="")
+if not APP_VERSION:
+    try:
+        APP_VERSION = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        APP_VERSION = "unknown"
 
 # Product
 EMAIL_DOMAIN = env("EMAIL_DOMAIN", default="sl.local").lower()

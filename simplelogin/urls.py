@@ -15,6 +15,8 @@ handler500 = "simplelogin.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health", views.health, name="health"),
+    path("privacy", views.privacy, name="privacy"),
+    path("terms", views.terms, name="terms"),
     path("admin/", admin.site.urls),
     path("accounts/sessions/", include(usersessions_urlpatterns)),
     path("accounts/", include("allauth.urls")),

@@ -1,4 +1,4 @@
-"""Site-wide views: the home redirect, health check and error pages."""
+"""Site-wide views: the home redirect, health check, privacy and terms pages, and error pages."""
 
 import sys
 
@@ -16,6 +16,22 @@ from django.views.static import serve
 def home(request):
     """Send signed-in people to their dashboard, everyone else to log in."""
     return redirect("dashboard" if request.user.is_authenticated else "account_login")
+
+
+@require_GET
+def privacy(request):
+    """The privacy policy: the operator's (PRIVACY_URL) when set, else our own page."""
+    if settings.PRIVACY_URL:
+        return redirect(settings.PRIVACY_URL)
+    return render(request, "legal/privacy.html")
+
+
+@require_GET
+def terms(request):
+    """The terms of service: the operator's (TERMS_URL) when set, else our own page."""
+    if settings.TERMS_URL:
+        return redirect(settings.TERMS_URL)
+    return render(request, "legal/terms.html")
 
 
 @never_cache

@@ -29,7 +29,9 @@ def subjects_to(smtp_server, address):
 
 def verification_link(smtp_server, address) -> str:
     [mail] = [
-        mail for mail in smtp_server.messages if mail["to"] == [address] and "Confirm" in mail["message"]["Subject"]
+        mail
+        for mail in smtp_server.messages
+        if mail["to"] == [address] and "confirm" in mail["message"]["Subject"].lower()
     ]
     text = mail["message"].get_body(preferencelist=("plain",)).get_content()
     [path] = re.findall(rf"{SITE}(/accounts/confirm-email/\S+/)", text)
@@ -64,7 +66,7 @@ def test_the_new_address_counts_only_once_verified_and_the_old_one_is_told(reaut
     assert ask_for(reauthenticated, NEW)["Location"] == "/accounts/email/"
     page = reauthenticated.get("/accounts/email/").content.decode()
     assert "Changing to" in page and NEW in page and "Not verified yet" in page
-    assert subjects_to(smtp_server, NEW) == ["[SimpleLogin] Please Confirm Your Email Address"]
+    assert subjects_to(smtp_server, NEW) == ["[SimpleLogin] Please confirm your email address"]
     user.refresh_from_db()
     assert user.email == old and forwards_to(alias) == old  # nothing changed yet
 

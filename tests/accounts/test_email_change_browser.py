@@ -56,7 +56,7 @@ def test_change_the_email_verify_it_and_aliases_follow(
         )
         assert [m["message"]["Subject"] for m in smtp_server.messages if m["to"] == [old]] == ["one"]
 
-        [verification] = received_by(smtp_server, NEW, "Confirm")
+        [verification] = received_by(smtp_server, NEW, "confirm your email")
         [link] = re.findall(rf"{re.escape(site)}/accounts/confirm-email/\S+/", plain(verification))
         page.goto(link)
         page.get_by_role("button", name="Confirm").click()

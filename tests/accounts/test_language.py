@@ -160,7 +160,27 @@ def test_the_alias_test_mail_is_in_its_owners_language(signed_in, user, smtp_ser
     assert "Un e-mail de test a été envoyé" in text(signed_in.get("/dashboard/"))
 
 
-def test_allauths_own_pages_come_in_french_too(client):
+def test_allauths_pages_in_our_words_come_in_french_too(client):
     page = text(client.get("/accounts/password/reset/", HTTP_ACCEPT_LANGUAGE="fr"))
     assert '<html lang="fr"' in page
-    assert "Réinitialisation du mot de passe" in page and "Password Reset" not in page
+    assert "<h1>Réinitialiser votre mot de passe</h1>" in page and "Envoyer le lien de réinitialisation" in page
+    assert "Reset your password" not in page and "Password Reset" not in page
+
+
+def test_a_french_person_gets_security_mail_in_french(user, password, smtp_server):
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    browser = Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0")
+    browser.force_login(user)
+    response = browser.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": "a-brand-new-phrase", "password2": "a-brand-new-phrase"},
+    )
+    assert response.status_code == 302
+
+    [message] = [mail["message"] for mail in smtp_server.messages]
+    assert message["Subject"].strip() == "[SimpleLogin] Votre mot de passe a été modifié"  # folded: non-ASCII
+    body = message.get_body(preferencelist=("plain",)).get_content().replace("\u00a0", " ")
+    assert body.startswith("Bonjour") and "vient d'être modifié" in body and "L'équipe SimpleLogin" in body
+    assert "Navigateur : Firefox sur Windows" in body
+    assert "password" not in body.replace("/accounts/password/", "")

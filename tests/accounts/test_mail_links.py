@@ -59,3 +59,17 @@ def test_links_in_mail_come_from_url_not_from_the_host_header(client, user, smtp
         assert links, body
         assert all(link.startswith(f"{SITE}/") for link in links), links
         assert HOST not in mail["raw"].decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("flow", FLOWS.values(), ids=FLOWS.keys())
+def test_every_mail_says_simplelogin_in_sentence_case(client, user, smtp_server, flow):
+    flow(client, user)
+
+    assert smtp_server.messages
+    for mail in smtp_server.messages:
+        subject = mail["message"]["Subject"]
+        body = mail["message"].get_body(preferencelist=("plain",)).get_content()
+        assert subject.startswith("[SimpleLogin] ")
+        words = subject.removeprefix("[SimpleLogin] ").split()
+        assert all(word.islower() for word in words[1:] if word.isalpha()), subject
+        assert body.startswith("Hello from SimpleLogin!") and "Thank you for using SimpleLogin!" in body

@@ -75,3 +75,28 @@ def test_partner_form_is_rate_limited_per_address(client, db, smtp_server):
         assert client.post("/partner/", {"email": f"a{n}@b.example", "name": "A"}).status_code == 302
     assert client.post("/partner/", {"email": "spam@b.example", "name": "Spam"}).status_code == 429
     assert PartnerApplication.objects.count() == 5 and len(smtp_server.messages) == 5
+
+
+def test_after_applying_the_page_says_pending_instead_of_the_form(signed_in, user, smtp_server):
+    signed_in.post("/partner/", {"email": user.email, "name": "Startup"})
+    page = signed_in.get("/partner/").content.decode()
+    assert "Application received — pending." in page and "Startup" in page
+    assert "Send my application" not in page
+
+    PartnerApplication.objects.update(approved_at="2026-01-01T00:00Z")
+    assert "Send my application" in signed_in.get("/partner/").content.decode()
+
+
+def test_signed_out_the_pending_application_is_this_browsers_own(client, db, smtp_server):
+    client.post("/partner/", {"email": "a@b.example", "name": "Mine"})
+    assert "Application received — pending." in client.get("/partner/").content.decode()
+    from django.test import Client
+
+    assert "Send my application" in Client().get("/partner/").content.decode()
+
+
+@pytest.mark.parametrize("codes", [[], ["WELCOME2019"]], ids=["no codes", "codes"])
+def test_the_code_box_shows_only_when_codes_exist(signed_in, settings, codes):
+    settings.PARTNER_CODES = codes
+    page = signed_in.get("/partner/").content.decode()
+    assert page.count("I have a partner code") == len(codes) and page.count("Send my application") == 1

@@ -61,7 +61,7 @@ def test_github_callback_with_forged_state_is_refused(client, settings):
     client.post("/accounts/github/login/")
     response = client.get("/accounts/github/login/callback/", {"code": "abc", "state": "forged"})
     assert response.status_code == 401
-    assert "Third-Party Login Failure" in response.content.decode()
+    assert "Log in failed" in response.content.decode()
     assert not User.objects.exists()
 
 

@@ -128,7 +128,7 @@ def test_work_goes_in_batches_with_progress(db):
     assert Membership.objects.filter(plan=Plan.FREE).count() == 3
 
 
-def test_people_whose_trial_ends_in_3_days_are_mailed_once(db, smtp_server):
+def test_people_whose_trial_ends_in_3_days_are_mailed_once(db, smtp_server, fake_stripe):
     soon = UserFactory(plan=Plan.TRIAL, plan__expires_at=timezone.now() + timedelta(days=2, hours=20))
     UserFactory(plan=Plan.TRIAL, plan__expires_at=timezone.now() + timedelta(days=10))
     UserFactory(plan=Plan.YEARLY, plan__expires_at=timezone.now() + timedelta(days=2))
@@ -138,9 +138,23 @@ def test_people_whose_trial_ends_in_3_days_are_mailed_once(db, smtp_server):
     assert [m["to"] for m in smtp_server.messages] == [[soon.email]]
     message = smtp_server.messages[0]["message"]
     assert "Your trial ends on" in message["Subject"]
-    assert "http://testserver/pricing" in message.get_content()
+    assert "choose a plan here: http://testserver/pricing" in message.get_content()
     assert "reminded=1" in first and "reminded=0" in second
     assert Membership.objects.get(user=soon).trial_reminder_sent_at is not None
+
+
+@pytest.mark.parametrize("codes", [[], ["FRIENDS"]], ids=["no promo codes", "promo codes"])
+def test_with_payments_off_the_trial_mail_offers_nothing_to_buy(db, smtp_server, settings, codes):
+    settings.STRIPE_TEST_SECRET_KEY = settings.STRIPE_LIVE_SECRET_KEY = ""
+    settings.PROMO_CODES = codes
+    UserFactory(plan=Plan.TRIAL, plan__expires_at=timezone.now() + timedelta(days=2))
+
+    run()
+
+    body = smtp_server.messages[0]["message"].get_content()
+    assert "Your SimpleLogin trial ends on" in body
+    assert "choose a plan" not in body and "/pricing" not in body
+    assert ("Enter it in Settings to keep premium: http://testserver/settings/" in body) == bool(codes)
 
 
 def test_a_mail_failure_is_retried_next_run(db, settings, smtp_server):

@@ -33,6 +33,30 @@ def test_pricing_signed_out_invites_to_log_in(client, db, fake_stripe):
     assert "Log in to upgrade" in page and 'name="plan"' not in page
 
 
+def test_with_payments_off_nobody_is_told_to_upgrade(client, db, billing_off):
+    page = client.get(reverse("pricing")).content.decode()
+    assert "Payments are not available on this server" in page
+    assert "Log in to upgrade" not in page and "Upgrade" not in page
+    assert 'enter it in <a href="/settings/#plan-h">Settings</a>' in page
+
+
+def test_with_payments_off_refusals_and_the_menu_do_not_say_upgrade(client, billing_off):
+    free = UserFactory(plan=Plan.FREE)
+    client.force_login(free)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert ">Plans</a>" in dashboard and "Upgrade" not in dashboard
+
+    refused = client.post(reverse("alias_create_custom"), {"prefix": "shopping"}, follow=True).content.decode()
+    assert "Custom aliases are a premium feature." in refused and "Upgrade" not in refused
+
+
+def test_without_promo_codes_nobody_is_asked_for_one(signed_in, billing_off, settings):
+    settings.PROMO_CODES = []
+    pricing = signed_in.get(reverse("pricing")).content.decode()
+    assert "Payments are not available on this server" in pricing and "promo code" not in pricing.lower()
+    assert "Apply code" not in signed_in.get(reverse("settings")).content.decode()
+
+
 def test_without_stripe_keys_billing_is_off_and_nothing_crashes(signed_in, user, billing_off):
     pricing = signed_in.get(reverse("pricing"))
     assert pricing.status_code == 200
