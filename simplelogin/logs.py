@@ -40,6 +40,16 @@ class QueryStringFilter(logging.Filter):
         return True
 
 
+class PlainFormatter(logging.Formatter):
+    """The development format: the request line's method, path, status and time follow its message."""
+
+    def format(self, record):
+        text = super().format(record)
+        if record.name == log.name and hasattr(record, "path"):
+            text += f" {record.method} {record.path} {record.status} {record.duration_ms} ms"
+        return text
+
+
 def _user_id(request):
     user = getattr(request, "user", None)
     wrapped = getattr(user, "_wrapped", empty)  # never load the user only to log it

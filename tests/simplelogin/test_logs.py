@@ -73,6 +73,14 @@ def test_production_logs_are_json_lines_with_the_request_id():
     assert "time" in line and "s3cr3t" not in result.stderr
 
 
+def test_development_logs_name_the_request_line_without_its_query():
+    result = _run("c.get('/.well-known/openid-configuration?access_token=s3cr3t')", LOG_FORMAT="plain")
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if " simplelogin.request " in line]
+    assert " INFO simplelogin.request [" in line and "] request GET /.well-known/openid-configuration 200 " in line
+    assert line.endswith(" ms") and "s3cr3t" not in result.stderr
+
+
 def test_metrics_are_off_by_default(client):
     assert client.get("/metrics").status_code == 404
 
