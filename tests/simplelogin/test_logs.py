@@ -160,3 +160,31 @@ def test_password_reset_and_email_confirmation_keys_in_paths_are_in_no_log_recor
     assert any(p.startswith("/accounts/confirm-email/") for p in paths)
     text = " ".join(str(r.__dict__) + r.getMessage() for r in caplog.records)
     assert reset_key not in text and confirm_key not in text and "not-a-real-key" not in text
+
+
+def test_gunicorns_access_log_writes_no_reset_or_confirmation_key():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from simplelogin import gunicorn_conf
+
+    logger = gunicorn_conf.logger_class(Config())
+    lines = []
+    for path in ("/accounts/password/reset/key/1-secret-reset-key/", "/accounts/confirm-email/secret-confirm-key/"):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": f"{path}?code=secret-code",
+            "PATH_INFO": path,
+            "QUERY_STRING": "code=secret-code",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_REFERER": f"https://login.example{path}",
+        }
+        response = SimpleNamespace(status="302 Found", headers=[], sent=0)
+        atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(0))
+        lines.append(gunicorn_conf.access_log_format % atoms)
+    assert '"GET /accounts/password/reset/key/<key>/ HTTP/1.1" 302' in lines[0]
+    assert '"GET /accounts/confirm-email/<key>/ HTTP/1.1" 302' in lines[1]
+    assert "secret" not in " ".join(lines)
