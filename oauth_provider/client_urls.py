@@ -2,15 +2,22 @@
 
 The one module that requests a client's URL. Every fetch has a timeout and a size limit and follows no redirect;
 results are cached, and a failure is cached briefly too, so a broken or slow URL cannot make every authorization
-request wait. Only URLs the client registered are fetched.
+request wait. Only URLs the client registered are fetched, and only from public addresses: the host is resolved
+when connecting and every address it names must be global (not loopback, private, link-local, reserved), so a
+client cannot make the server call itself or its network (SSRF), by its URL or by DNS; no proxy from the
+environment is used. CLIENT_URLS_PRIVATE_ADDRESSES lifts this for tests and local development only.
 """
 
 import hashlib
+import http.client
+import ipaddress
 import json
 import logging
+import socket
 import urllib.error
 import urllib.request
 
+from django.conf import settings
 from django.core.cache import cache
 from jwcrypto.common import JWException
 from jwcrypto.jwk import JWKSet
@@ -34,7 +41,64 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class NotPublicAddress(OSError):
+    """The client's URL names a host on a loopback, private, link-local or otherwise non-global address."""
+
+
+def _address_is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _public_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, **kwargs):
+    """socket.create_connection to the host's first address, once every address it resolves to is public."""
+    host, port = address
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if not getattr(settings, "CLIENT_URLS_PRIVATE_ADDRESSES", False) and not all(
+        _address_is_public(sockaddr[0]) for *_rest, sockaddr in infos
+    ):
+        raise NotPublicAddress(f"{host} is not on a public address")
+    family, kind, proto, _name, sockaddr = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+            sock.settimeout(timeout)
+        if source_address:
+            sock.bind(source_address)
+        sock.connect(sockaddr)  # the address checked above, not a second lookup (DNS rebinding)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _PublicHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection  # TLS still checks the certificate for the host name
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _PublicHTTPHandler, _PublicHTTPSHandler, _NoRedirect
+)
 
 
 def jwks_problem(jwks) -> str | None:
@@ -64,7 +128,11 @@ def _fetch(uri: str, *, name: str = "jwks_uri", accept: str = "application/jwk-s
             body = response.read(JWKS_MAX_BYTES + 1)
     except urllib.error.HTTPError as error:
         raise ClientKeysError(f"The client's {name} answered HTTP {error.code}.") from None
-    except (urllib.error.URLError, OSError, ValueError):
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, NotPublicAddress):
+            raise ClientKeysError(f"The client's {name} is not on a public address: it is not fetched.") from None
+        raise ClientKeysError(f"The client's {name} could not be fetched.") from None
+    except (OSError, ValueError):
         raise ClientKeysError(f"The client's {name} could not be fetched.") from None
     if len(body) > JWKS_MAX_BYTES:
         raise ClientKeysError(f"The client's {name} is larger than {JWKS_MAX_BYTES // 1024} KB.")

@@ -22,6 +22,14 @@ class RequestIdFilter(logging.Filter):
 
 
 QUERY_STRING = re.compile(r"\?[^\s\"]*")
+# Paths that carry a secret themselves: allauth's password-reset link (uidb36-key) and email confirmation key.
+SECRET_PATH = re.compile(r"(/accounts/(?:password/reset/key|confirm-email)/)(?!(?:[0-9a-z]+-)?set-password/)[^/\s\"?]+")
+
+
+def path_redact(path: str) -> str:
+    """A path as it may be logged: a reset or confirmation key replaced by `<key>` (whoever reads logs is not the
+    mailbox owner); allauth's key-less `<uid>-set-password/` step is kept."""
+    return SECRET_PATH.sub(r"\1<key>", path)
 
 
 class QueryStringFilter(logging.Filter):
@@ -33,10 +41,12 @@ class QueryStringFilter(logging.Filter):
 
     def filter(self, record):
         if isinstance(record.args, tuple):
-            record.args = tuple(QUERY_STRING.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
+            record.args = tuple(
+                path_redact(QUERY_STRING.sub("", arg)) if isinstance(arg, str) else arg for arg in record.args
+            )
         request = getattr(record, "request", None)
         if hasattr(request, "get_full_path"):
-            record.request = f"<{type(request).__name__}: {request.method} {request.path}>"
+            record.request = f"<{type(request).__name__}: {request.method} {path_redact(request.path)}>"
         return True
 
 
@@ -57,7 +67,8 @@ def _user_id(request):
 
 
 class RequestLogMiddleware:
-    """One line per request: method, path (never the query string: it can carry codes and tokens), status, time.
+    """One line per request: method, path (never the query string: it can carry codes and tokens; a key in the
+    path is redacted), status, time.
 
     The id is the proxy's X-Request-ID when it looks like one, else a new one; it is sent back in the response.
     """
@@ -77,7 +88,7 @@ class RequestLogMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path_redact(request.path),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "user_id": _user_id(request),

@@ -436,6 +436,9 @@ OAUTH2_PROVIDER = {
 # Dynamic client registration (RFC 7591/7592) at /oauth2/register, off by default. When on, registering still needs
 # an initial access token made by `manage.py create_registration_token` (docs/provider.md).
 DYNAMIC_CLIENT_REGISTRATION = env.bool("DYNAMIC_CLIENT_REGISTRATION", default=False)
+# Clients' jwks_uri and request_uri are fetched only from public addresses (oauth_provider/client_urls.py, SSRF);
+# true lets them name loopback or private addresses: tests and local development only.
+CLIENT_URLS_PRIVATE_ADDRESSES = env.bool("CLIENT_URLS_PRIVATE_ADDRESSES", default=False)
 # Deliberate: the implicit/hybrid flows are part of the product (2019 clients), and http redirect URIs are
 # accepted only for loopback addresses (RFC 8252; oauth_provider.models.redirect_uri_problem enforces it).
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W001", "oauth2_provider.W008"]

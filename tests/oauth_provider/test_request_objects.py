@@ -213,7 +213,9 @@ class JwksServer:
 
 
 @pytest.fixture
-def jwks_server():
+def jwks_server(settings):
+    # The loopback server stands in for an app on the internet: private addresses allowed for these tests only.
+    settings.CLIENT_URLS_PRIVATE_ADDRESSES = True
     server = JwksServer()
     yield server
     server.httpd.shutdown()
@@ -288,6 +290,17 @@ def test_a_slow_jwks_uri_times_out(signed_in, uri_app, jwks_server, key, monkeyp
     assert time.monotonic() - started < 2.5  # the failure is cached: the rule's second look does not wait again
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_jwks_uri_on_the_servers_own_network_is_never_fetched(signed_in, db, user, key, jwks_server, settings, host):
+    """A registered jwks_uri naming loopback (or a private, link-local address) must not make the server call it."""
+    settings.CLIENT_URLS_PRIVATE_ADDRESSES = False
+    jwks_server.serve(public_set(key))
+    app = ClientFactory(jwks_uri=jwks_server.url.replace("127.0.0.1", host))
+    AuthorizationFactory(user=user, client=app)
+    assert "not on a public address" in _refused(signed_in, app, request_object(key, claims_for(app)))
+    assert jwks_server.hits == 0
+
+
 def test_a_redirecting_jwks_uri_is_not_followed(signed_in, db, user, key, jwks_server):
     class Redirect(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -354,6 +367,12 @@ def test_a_too_long_request_uri_is_refused(signed_in, ref_app, jwks_server):
 def test_a_request_uri_that_fails_is_invalid_request_uri(signed_in, ref_app, jwks_server):
     jwks_server.status = 404
     assert "request_uri answered HTTP 404" in _refused_by_reference(signed_in, ref_app, jwks_server.url)
+
+
+def test_a_request_uri_on_the_servers_own_network_is_never_fetched(signed_in, ref_app, jwks_server, settings):
+    settings.CLIENT_URLS_PRIVATE_ADDRESSES = False
+    assert "not on a public address" in _refused_by_reference(signed_in, ref_app, jwks_server.url)
+    assert jwks_server.hits == 0
 
 
 def test_a_bad_object_at_the_request_uri_is_invalid_request_object(signed_in, ref_app, jwks_server):

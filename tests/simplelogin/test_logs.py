@@ -144,3 +144,55 @@ def test_runserver_never_logs_the_query_string(tmp_path):
         output = server.communicate(timeout=30)[0]
     assert '"GET /nowhere HTTP/1.1" 404' in output  # django.server's request line, without its query
     assert "s3cr3t" not in output
+
+
+def test_password_reset_and_email_confirmation_keys_in_paths_are_in_no_log_record(client, user, caplog, smtp_server):
+    """A reset link's key (and an email confirmation key) sits in the path: whoever reads the logs must not get it."""
+    import re
+
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+    client.post("/accounts/password/reset/", {"email": user.email})
+    body = smtp_server.messages[0]["message"].get_body(preferencelist=("plain",)).get_content()
+    reset_path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body).group(1)
+    reset_key = reset_path.rstrip("/").rsplit("/", 1)[-1].split("-", 1)[1]
+    with caplog.at_level(logging.INFO):
+        reset = client.get(reset_path)
+        address = EmailAddress.objects.create(user=user, email="new@mailbox.example", verified=False)
+        confirm_key = EmailConfirmationHMAC(address).key
+        confirm = client.get(f"/accounts/confirm-email/{confirm_key}/")
+        client.get("/accounts/confirm-email/not-a-real-key/")  # a 404: django.request logs its path too
+    assert reset.status_code == 302 and confirm.status_code == 200
+    paths = [r.path for r in _request_records(caplog)]
+    assert any(p.startswith("/accounts/password/reset/key/") for p in paths)  # the request is still logged
+    assert any(p.startswith("/accounts/confirm-email/") for p in paths)
+    text = " ".join(str(r.__dict__) + r.getMessage() for r in caplog.records)
+    assert reset_key not in text and confirm_key not in text and "not-a-real-key" not in text
+
+
+def test_gunicorns_access_log_writes_no_reset_or_confirmation_key():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from simplelogin import gunicorn_conf
+
+    logger = gunicorn_conf.logger_class(Config())
+    lines = []
+    for path in ("/accounts/password/reset/key/1-secret-reset-key/", "/accounts/confirm-email/secret-confirm-key/"):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": f"{path}?code=secret-code",
+            "PATH_INFO": path,
+            "QUERY_STRING": "code=secret-code",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_REFERER": f"https://login.example{path}",
+        }
+        response = SimpleNamespace(status="302 Found", headers=[], sent=0)
+        atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(0))
+        lines.append(gunicorn_conf.access_log_format % atoms)
+    assert '"GET /accounts/password/reset/key/<key>/ HTTP/1.1" 302' in lines[0]
+    assert '"GET /accounts/confirm-email/<key>/ HTTP/1.1" 302' in lines[1]
+    assert "secret" not in " ".join(lines)
