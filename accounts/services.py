@@ -565,17 +565,3 @@ def usersessions_end(*, request, user: User, sessions: list, revoke_apps: bool =
     if has_current:
         logout(request)
     return len(sessions)
-
-
-def usersession_record_login(*, request, user) -> None:
-    """At log-in, forget the person's sessions that ended and record this one ("Where you're signed in").
-
-    What allauth.usersessions does on `user_logged_in` (purge_and_list, then create_from_request), reading the
-    person's sessions with one plain SELECT: allauth's `.iterator()` opens a server-side cursor on PostgreSQL
-    (DECLARE … WITH HOLD, FETCH, CLOSE), three round trips for the handful of rows one person has.
-    """
-    from allauth.usersessions.models import UserSession
-
-    for session in list(UserSession.objects.filter(user_id=user.pk)):
-        session.purge()
-    UserSession.objects.create_from_request(request)

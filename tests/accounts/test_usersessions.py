@@ -161,15 +161,3 @@ def test_user_agents_read_as_devices(user_agent, device):
 def test_odd_requests_to_the_new_pages_get_a_clear_answer(laptop, method, path, data, status):
     response = getattr(laptop, method)(path, data) if data is not None else getattr(laptop, method)(path)
     assert response.status_code == status
-
-
-def test_a_browser_whose_session_ended_leaves_the_list_at_the_next_log_in(user, password, laptop):
-    """The session expired (its row is gone, as `clearsessions` does): logging in elsewhere tidies the list."""
-    from django.contrib.sessions.models import Session
-
-    Session.objects.filter(session_key=laptop.session.session_key).delete()
-    phone = log_in(user, password, CHROME, ip="198.51.100.9")
-    page = phone.get("/accounts/sessions/").content.decode()
-    assert "Chrome on Linux" in page
-    assert "Firefox on Windows" not in page
-    assert list(UserSession.objects.filter(user=user).values_list("user_agent", flat=True)) == [CHROME]
