@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from oauth_provider import claims, keys
 from oauth_provider.constants import (
@@ -87,19 +87,19 @@ def _public_document(request, document: tuple[bytes, str]) -> HttpResponse:
     return get_conditional_response(request, etag=etag, response=response)
 
 
-@require_GET
+@require_safe  # GET and HEAD (RFC 9110 9.3.2)
 def openid_configuration(request):
     """`/.well-known/openid-configuration` (OpenID Connect Discovery 1.0)."""
     return _public_document(request, _metadata_document())
 
 
-@require_GET
+@require_safe  # GET and HEAD (RFC 9110 9.3.2)
 def authorization_server_metadata(request):
     """`/.well-known/oauth-authorization-server` (RFC 8414)."""
     return _public_document(request, _metadata_document())
 
 
-@require_GET
+@require_safe  # GET and HEAD (RFC 9110 9.3.2)
 def jwks(request):
     """`/jwks`: the public keys; the kid in id_token headers is one of them."""
     return _public_document(request, keys.jwks_document())
