@@ -77,23 +77,40 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_choose(request.headers.get("X-Request-ID", ""))
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            log.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": path_redact(request.path),
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": _user_id(request),
-                },
+            request_log(
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                started=started,
+                user_id=_user_id(request),
             )
             return response
         finally:
             request_id_var.reset(token)
+
+
+def request_id_choose(incoming: str) -> str:
+    """The proxy's X-Request-ID when it looks like one, else a new one."""
+    return incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def request_log(*, method: str, path: str, status: int, started: float, user_id=None) -> None:
+    """The one line per request (the path without its query string, a key in it redacted), with its duration."""
+    if log.isEnabledFor(logging.INFO):
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        log.info(
+            "request",
+            extra={
+                "method": method,
+                "path": path_redact(path),
+                "status": status,
+                "duration_ms": duration_ms,
+                "user_id": user_id,
+            },
+        )
