@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn simplelogin.wsgi)."""
+"""WSGI entry point (gunicorn simplelogin.wsgi): Django, with discovery and the JWKS answered in front of it."""
 
 import os
 
@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simplelogin.settings")
 application = get_wsgi_application()
+
+from oauth_provider.wsgi import PublicDocuments  # noqa: E402 (after Django is set up)
+
+application = PublicDocuments(application)

@@ -1,0 +1,115 @@
+"""Discovery and the JWKS answered in front of Django: the same answer as Django's, refusals and new keys included."""
+
+import time
+from io import StringIO
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from werkzeug.test import Client
+
+from oauth_provider.wsgi import PublicDocuments
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_key_dir")]
+DOCUMENTS = ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/jwks"]
+
+
+@pytest.fixture
+def wsgi(settings):
+    """Our WSGI stack and Django's alone, as gunicorn calls them (the test transaction kept open across requests)."""
+    settings.SIGNING_KEY_REFRESH_SECONDS = 60
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    django = WSGIHandler()
+    yield Client(PublicDocuments(django)), Client(django)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def answer(client, path, **kwargs):
+    """Status, headers (but the request id, new each time) and body."""
+    kwargs.setdefault("base_url", "http://testserver")
+    response = client.open(path, **kwargs)
+    headers = sorted((k.lower(), v) for k, v in response.headers.items() if k != "X-Request-ID")
+    return response.status_code, headers, response.get_data()
+
+
+@pytest.mark.parametrize("path", DOCUMENTS)
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {},
+        {"method": "HEAD"},
+        {"headers": {"Origin": "https://spa.example"}},
+        {"base_url": "https://testserver"},
+        {"base_url": "http://localhost:8000"},
+    ],
+    ids=["get", "head", "cors", "https", "other-host"],
+)
+def test_every_answer_is_the_one_django_gives(wsgi, path, request_kwargs):
+    ours, django = wsgi
+    first, second, alone = (answer(c, path, **request_kwargs) for c in (ours, ours, django))
+    assert first == second == alone
+    assert first[0] == 200
+    if request_kwargs.get("headers"):
+        assert ("access-control-allow-origin", "*") in first[1]
+
+
+def test_a_matching_etag_gets_304_every_time_and_another_the_document(wsgi):
+    ours, django = wsgi
+    etag = ours.get("/jwks", base_url="http://testserver").headers["ETag"]
+    not_modified = [answer(c, "/jwks", headers={"If-None-Match": etag}) for c in (ours, ours, django)]
+    assert not_modified[0] == not_modified[1] == not_modified[2] and not_modified[0][0] == 304
+    assert not_modified[0][2] == b""
+    assert answer(ours, "/jwks", headers={"If-None-Match": '"other"'})[0] == 200
+
+
+@pytest.mark.parametrize(
+    "request_kwargs, status",
+    [
+        ({"base_url": "http://evil.example"}, 400),  # ALLOWED_HOSTS
+        ({"method": "POST"}, 405),
+        ({"query_string": "a=%00"}, 400),  # a NUL in a parameter
+    ],
+    ids=["refused-host", "post", "nul-in-query"],
+)
+def test_what_django_refuses_is_refused_every_time(wsgi, request_kwargs, status):
+    ours, _ = wsgi
+    assert [answer(ours, "/jwks", **request_kwargs)[0] for _ in range(3)] == [status] * 3
+
+
+def test_https_redirect_is_kept(wsgi, settings):
+    settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS = True, 3600
+    ours = Client(PublicDocuments(WSGIHandler()))  # SecurityMiddleware reads the setting when it is built
+    for _ in range(2):
+        response = ours.get("/jwks", base_url="http://testserver")
+        assert response.status_code == 301 and response.headers["Location"] == "https://testserver/jwks"
+    secure = ours.get("/jwks", base_url="https://testserver")
+    assert secure.status_code == 200 and "Strict-Transport-Security" in secure.headers
+
+
+def test_a_rotated_in_key_is_published_within_the_refresh_period(wsgi, settings):
+    ours, _ = wsgi
+    settings.SIGNING_KEY_REFRESH_SECONDS = 0.4
+    before = {key["kid"] for key in ours.get("/jwks", base_url="http://testserver").get_json()["keys"]}
+    call_command("rotate_signing_key", stdout=StringIO())
+    time.sleep(0.5)
+    after = {key["kid"] for key in ours.get("/jwks", base_url="http://testserver").get_json()["keys"]}
+    assert before < after
+
+
+def test_each_answer_is_logged_with_its_own_request_id(wsgi, caplog):
+    ours, _ = wsgi
+    caplog.set_level("INFO", logger="simplelogin.request")
+    ids = [ours.get("/jwks", base_url="http://testserver").headers["X-Request-ID"] for _ in range(2)]
+    given = ours.get("/jwks", base_url="http://testserver", headers={"X-Request-ID": "proxy-given-id-1"})
+    assert given.headers["X-Request-ID"] == "proxy-given-id-1"
+    lines = [r for r in caplog.records if r.name == "simplelogin.request"]
+    assert [(r.path, r.status, r.request_id) for r in lines] == [
+        ("/jwks", 200, ids[0]),
+        ("/jwks", 200, ids[1]),
+        ("/jwks", 200, "proxy-given-id-1"),
+    ]
+    assert ids[0] != ids[1]
