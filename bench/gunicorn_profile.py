@@ -4,6 +4,8 @@ import cProfile
 import os
 import time
 
+from simplelogin.gunicorn_conf import *  # noqa: F403 (the Dockerfile's settings, then the profiler's hooks)
+
 profiler = cProfile.Profile(time.process_time)
 flag = os.environ["BENCH_PROFILE_FLAG"]
 state = {"on": False}

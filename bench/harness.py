@@ -238,7 +238,7 @@ def start_ours(
     extra_env: dict | None = None,
     reset: bool = True,
 ) -> Server:
-    """Set up a fresh database and start gunicorn as the Dockerfile does (sync workers, access log on)."""
+    """Set up a fresh database and start gunicorn as the Dockerfile does (sync workers, its config, one log line)."""
     port = free_port()
     application_name = ""
     if database_url.startswith("postgres"):
@@ -267,14 +267,11 @@ def start_ours(
         str(workers),
         "--bind",
         f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
-        "--log-level",
-        "warning",
+        "--config",
+        str(config) if config else "python:simplelogin.gunicorn_conf",
     ]
-    if config:
-        command += ["--config", str(config)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    # The Dockerfile's logging: no access log, our request line per request (LOG_LEVEL=INFO), thrown away here.
+    process = subprocess.Popen(command, cwd=ROOT, env=env | {"LOG_LEVEL": "INFO"}, stderr=subprocess.DEVNULL)
     minter_env = env | {
         "DATABASE_URL": env["DATABASE_URL"].replace(application_name, f"{application_name}_mint")
         if application_name
