@@ -73,6 +73,22 @@ def test_production_logs_are_json_lines_with_the_request_id():
     assert "time" in line and "s3cr3t" not in result.stderr
 
 
+@pytest.mark.parametrize("user_id", [None, 42])
+def test_the_json_request_line_is_what_python_json_logger_writes(user_id):
+    from django.conf import settings
+    from pythonjsonlogger.json import JsonFormatter as Library
+
+    from simplelogin.logs import JsonFormatter, RequestIdFilter, log
+
+    options = {k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"}
+    extra = {"method": "GET", "path": "/jwks", "status": 200, "duration_ms": 0.4, "user_id": user_id}
+    record = log.makeRecord(log.name, logging.INFO, __file__, 1, "request", (), None, extra=extra)
+    RequestIdFilter().filter(record)
+    ours, library = JsonFormatter(**options).format(record), Library(**options).format(record)
+    assert ours == library
+    assert json.loads(ours)["user_id"] == user_id
+
+
 def test_development_logs_name_the_request_line_without_its_query():
     result = _run("c.get('/.well-known/openid-configuration?access_token=s3cr3t')", LOG_FORMAT="plain")
     assert result.returncode == 0, result.stderr
