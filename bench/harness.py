@@ -237,6 +237,7 @@ def start_ours(
     config: Path | None = None,
     extra_env: dict | None = None,
     reset: bool = True,
+    application: str = "simplelogin.wsgi",
 ) -> Server:
     """Set up a fresh database and start gunicorn as the Dockerfile does (sync workers, its config, one log line)."""
     port = free_port()
@@ -262,7 +263,7 @@ def start_ours(
         sys.executable,
         "-m",
         "gunicorn",
-        "simplelogin.wsgi",
+        application,
         "--workers",
         str(workers),
         "--bind",
@@ -295,6 +296,31 @@ def start_ours(
     try:
         wait_up(server.url, process)
         discover(server)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def start_floor(*, keys_dir: Path) -> Server:
+    """bench/floor.py under the same gunicorn command as ours: fixed bytes for the discovery and JWKS rows."""
+    port = free_port()
+    env = ours_environment(database_url=f"sqlite:///{keys_dir}/floor.sqlite3", port=port, keys_dir=keys_dir)
+    command = [sys.executable, "-m", "gunicorn", "floor:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    command += ["--config", "python:simplelogin.gunicorn_conf"]
+    env = env | {"LOG_LEVEL": "INFO", "PYTHONPATH": f"{ROOT}:{BENCH}"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    server = Server(
+        name="gunicorn-floor",
+        url=f"http://127.0.0.1:{port}",
+        process=process,
+        basic="",
+        redirect_uri="",
+        code_verifier="",
+        paths={"discovery": "/floor", "jwks": "/floor"},
+    )
+    try:
+        wait_up(server.url, process)
     except BaseException:
         server.stop()
         raise
@@ -480,13 +506,18 @@ def alternate(
     rows = []
     for endpoint in endpoints:
         for server in servers:  # warm-up, not measured
-            run_endpoint(server, endpoint, 8, min(2, duration), scratch)
+            if endpoint in server.paths:
+                run_endpoint(server, endpoint, 8, min(2, duration), scratch)
         for concurrency in concurrencies:
-            runs = {server.name: [] for server in servers}
+            runs = {server.name: [] for server in servers if endpoint in server.paths}
             for _round in range(rounds):
                 for server in servers:
+                    if endpoint not in server.paths:
+                        continue
                     runs[server.name].append(run_endpoint(server, endpoint, concurrency, duration, scratch))
             for server in servers:
+                if server.name not in runs:
+                    continue
                 merged = median_of(runs[server.name])
                 rows.append((endpoint, concurrency, server.name, merged))
                 print(

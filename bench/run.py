@@ -41,7 +41,8 @@ def describe(args, extra: str = "") -> str:
     return (
         f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit.stdout.strip()}, "
         f"{os.cpu_count()} cores ({cpu}), wrk -t min(c,2), {args.duration:g} s per run, median of {args.rounds} "
-        f"run(s) alternating the servers. Ours: gunicorn, 2 sync workers (as the Dockerfile), access log on. "
+        f"run(s) alternating the servers. Ours: gunicorn, 2 sync workers, config and logs as the Dockerfile "
+        f"(no access log, one JSON request line, to /dev/null); gunicorn-floor: the same serving fixed bytes. "
         f"CPU = server processes + their PostgreSQL backends (/proc utime+stime); other load = busy cores "
         f"(/proc/stat) minus the server, its backends and wrk.{extra}"
     )
@@ -62,6 +63,8 @@ def servers_start(args, scratch: Path, postgres) -> tuple[list, str]:
                 name="ours-sqlite", database_url=f"sqlite:///{scratch}/bench.sqlite3", keys_dir=scratch, postgres=None
             )
         )
+    if {"discovery", "jwks"} & set(args.endpoints):
+        servers.append(harness.start_floor(keys_dir=scratch))
     peer, description = harness.start_peer()
     servers.append(peer)
     return servers, description
