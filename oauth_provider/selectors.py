@@ -2,12 +2,11 @@
 
 import functools
 import hashlib
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from billing.selectors import billing_enabled, user_can_create_custom_alias
 from oauth_provider.constants import SharedEmail
 from oauth_provider.models import Authorization, Client, RegistrationToken, token_digest
 from oauth_provider.services import consent_suggestion_sign
+from simplelogin.db import execute_prepared
 
 TOKEN_WINDOW_DAYS = 30
 
@@ -143,31 +143,10 @@ def _userinfo_sql() -> str:
     )
 
 
-# Per Django connection: the driver connection its statements were prepared on, and their names.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _fetchone_prepared(*, name: str, sql: str, params: list):
-    """One row of `sql`; on PostgreSQL through a server-side prepared statement, planned once per connection.
-
-    Planning the userinfo join cost PostgreSQL ten times its execution. PREPARE goes through the driver's cursor (a
-    session setting, not one of the request's queries); other databases run the plain query.
-    """
-    wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's connection (`connection` is a proxy to it)
-    with wrapper.cursor() as cursor:
-        if wrapper.vendor != "postgresql":
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-        raw = wrapper.connection
-        driver, names = _prepared.get(wrapper, (None, set()))
-        if driver is not raw:  # a new connection: its statements are gone with the old one
-            driver, names = raw, set()
-            _prepared[wrapper] = (driver, names)
-        if name not in names:
-            with raw.cursor() as setup:
-                setup.execute(f"PREPARE {name} AS {sql % tuple(f'${i + 1}' for i in range(len(params)))}")
-            names.add(name)
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    """One row of `sql`, through a prepared statement on PostgreSQL (simplelogin.db)."""
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, name=name, sql=sql, params=params)
         return cursor.fetchone()
 
 
@@ -247,9 +226,7 @@ def grant_with_consent(*, code: str):
     """The authorization code's row with its person, the person's consent to the code's client (`consent`, or
     None) and the consent's alias, in one query; None when there is no such code."""
     sql, layout = _grant_query()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [code])
-        row = cursor.fetchone()
+    row = _fetchone_prepared(name="sl_grant", sql=sql, params=[code])
     if row is None:
         return None
     grant, user, consent, alias = _instances_from_row(row, layout)
@@ -269,9 +246,7 @@ def _client_query() -> tuple[str, list]:
 def client_by_client_id(*, client_id: str) -> Client | None:
     """The client with this public id, or None: the lookup of every client authentication, written once."""
     sql, layout = _client_query()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [client_id])
-        row = cursor.fetchone()
+    row = _fetchone_prepared(name="sl_client", sql=sql, params=[client_id])
     return None if row is None else _instances_from_row(row, layout)[0]
 
 

@@ -244,6 +244,19 @@ def test_code_exchange_query_budget_constant_in_stored_tokens(
     assert RefreshToken.objects.count() == 4
 
 
+@pytest.mark.django_db(transaction=True)
+def test_code_exchange_works_again_after_the_database_connection_is_renewed(signed_in, app, authorized):
+    from django.db import connection
+
+    first = exchange(signed_in, app, get_code(signed_in, app))
+    code = get_code(signed_in, app)
+    connection.close()  # PostgreSQL: the new connection has none of the old one's prepared statements
+    second = exchange(signed_in, app, code)
+    assert first.status_code == second.status_code == 200
+    assert second.json()["access_token"] != first.json()["access_token"]
+    assert RefreshToken.objects.count() == 2
+
+
 def test_cleartokens_removes_expired_codes_and_tokens(signed_in, app, authorized):
     from io import StringIO
 
