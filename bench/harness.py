@@ -238,6 +238,7 @@ def start_ours(
     extra_env: dict | None = None,
     reset: bool = True,
     application: str = "simplelogin.wsgi",
+    server: str = "gunicorn",
 ) -> Server:
     """Set up a fresh database and start gunicorn as the Dockerfile does (sync workers, its config, one log line)."""
     port = free_port()
@@ -259,19 +260,7 @@ def start_ours(
             raise SystemExit(f"{name}: setup failed\n{setup.stderr}")
         (keys_dir / f"{name}.json").write_text(setup.stdout.strip().splitlines()[-1])
     client = json.loads((keys_dir / f"{name}.json").read_text())
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        application,
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--config",
-        str(config) if config else "python:simplelogin.gunicorn_conf",
-    ]
-    # The Dockerfile's logging: no access log, our request line per request (LOG_LEVEL=INFO), thrown away here.
+    command = server_command(server, application, workers=workers, port=port, config=config)
     process = subprocess.Popen(command, cwd=ROOT, env=env | {"LOG_LEVEL": "INFO"}, stderr=subprocess.DEVNULL)
     minter_env = env | {
         "DATABASE_URL": env["DATABASE_URL"].replace(application_name, f"{application_name}_mint")
@@ -302,16 +291,28 @@ def start_ours(
     return server
 
 
-def start_floor(*, keys_dir: Path) -> Server:
-    """bench/floor.py under the same gunicorn command as ours: fixed bytes for the discovery and JWKS rows."""
+def server_command(server: str, application: str, *, workers: int, port: int, config: Path | None = None) -> list:
+    """gunicorn as the Dockerfile runs it (sync workers, its config), or granian (bench/run.py --server granian):
+    one blocking thread per worker process, as a sync worker, keep-alive and HTTP in Rust."""
+    if server == "granian":
+        return [
+            *(sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers)),
+            *("--blocking-threads", "1", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            f"{application.replace(':application', '')}:application",
+        ]
+    command = [sys.executable, "-m", "gunicorn", application, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    return command + ["--config", str(config) if config else "python:simplelogin.gunicorn_conf"]
+
+
+def start_floor(*, keys_dir: Path, server: str = "gunicorn") -> Server:
+    """bench/floor.py under the same server command as ours: fixed bytes for the discovery and JWKS rows."""
     port = free_port()
     env = ours_environment(database_url=f"sqlite:///{keys_dir}/floor.sqlite3", port=port, keys_dir=keys_dir)
-    command = [sys.executable, "-m", "gunicorn", "floor:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
-    command += ["--config", "python:simplelogin.gunicorn_conf"]
+    command = server_command(server, "floor:application", workers=2, port=port)
     env = env | {"LOG_LEVEL": "INFO", "PYTHONPATH": f"{ROOT}:{BENCH}"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     server = Server(
-        name="gunicorn-floor",
+        name=f"{server}-floor",
         url=f"http://127.0.0.1:{port}",
         process=process,
         basic="",

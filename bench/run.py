@@ -51,20 +51,30 @@ def describe(args, extra: str = "") -> str:
 def servers_start(args, scratch: Path, postgres) -> tuple[list, str]:
     """Ours on the databases asked for, then the peer."""
     servers = []
-    if args.database in ("both", "postgres"):
-        servers.append(
-            harness.start_ours(
-                name="ours-postgres", database_url=f"{POSTGRES}/{DATABASE}", keys_dir=scratch, postgres=postgres
+    for server in args.server:
+        suffix = "" if server == "gunicorn" else f"-{server}"
+        if args.database in ("both", "postgres"):
+            servers.append(
+                harness.start_ours(
+                    name=f"ours-postgres{suffix}",
+                    database_url=f"{POSTGRES}/{DATABASE}{suffix.replace('-', '_')}",
+                    keys_dir=scratch,
+                    postgres=postgres,
+                    server=server,
+                )
             )
-        )
-    if args.database in ("both", "sqlite"):
-        servers.append(
-            harness.start_ours(
-                name="ours-sqlite", database_url=f"sqlite:///{scratch}/bench.sqlite3", keys_dir=scratch, postgres=None
+        if args.database in ("both", "sqlite"):
+            servers.append(
+                harness.start_ours(
+                    name=f"ours-sqlite{suffix}",
+                    database_url=f"sqlite:///{scratch}/bench{suffix}.sqlite3",
+                    keys_dir=scratch,
+                    postgres=None,
+                    server=server,
+                )
             )
-        )
-    if {"discovery", "jwks"} & set(args.endpoints):
-        servers.append(harness.start_floor(keys_dir=scratch))
+        if {"discovery", "jwks"} & set(args.endpoints):
+            servers.append(harness.start_floor(keys_dir=scratch, server=server))
     peer, description = harness.start_peer()
     servers.append(peer)
     return servers, description
@@ -84,6 +94,13 @@ def main() -> None:
     parser.add_argument("--rss", type=int, help="sample worker RSS over this many mixed requests")
     parser.add_argument("--login", action="store_true", help="password log-in throughput and CPU")
     parser.add_argument("--output", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--server",
+        nargs="+",
+        choices=["gunicorn", "granian"],
+        default=["gunicorn"],
+        help="the HTTP server(s) ours runs under: gunicorn as the Dockerfile; granian for comparison",
+    )
     args = parser.parse_args()
     if args.quick:
         args.duration, args.rounds, args.concurrency = 2, 1, [8]
