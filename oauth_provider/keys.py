@@ -185,14 +185,19 @@ def _load_files() -> dict:
     return _publish(jwk.JWK.from_pem(primary.read_bytes()), others, None, fingerprint)
 
 
+def _database_checked_recently(*, now: float, settled: bool) -> bool:
+    """The database's keys are loaded, no upcoming key has started, and were checked less than a refresh ago."""
+    loaded = bool(_cache["fingerprint"]) and _cache["fingerprint"][0] == "database"
+    return loaded and settled and now - _cache["checked"] < settings.SIGNING_KEY_REFRESH_SECONDS
+
+
 def _load_database() -> dict:
     """The database's keys, re-checked (one small query) at most every SIGNING_KEY_REFRESH_SECONDS."""
     from oauth_provider.models import SigningKey
 
     now = time.monotonic()
     settled = _cache["until"] is None or timezone.now() < _cache["until"]
-    loaded = bool(_cache["fingerprint"]) and _cache["fingerprint"][0] == "database"
-    if loaded and settled and now - _cache["checked"] < settings.SIGNING_KEY_REFRESH_SECONDS:
+    if _database_checked_recently(now=now, settled=settled):
         return _cache
     fingerprint = ("database", tuple(SigningKey.objects.order_by("signs_from").values_list("kid", "signs_from")))
     _cache["checked"] = now
@@ -253,6 +258,14 @@ def jwt_sign(claims: dict) -> str:
 def jwks_document() -> tuple[bytes, str]:
     """The JWKS as the JSON bytes served at /jwks and their ETag, built once per key set."""
     return _load()["jwks_document"]
+
+
+def jwks_document_without_query() -> tuple[bytes, str] | None:
+    """jwks_document() when it needs no database query (key files are only stat'ed), else None."""
+    if not keys_in_database():
+        return _load_files()["jwks_document"]
+    settled = _cache["until"] is None or timezone.now() < _cache["until"]
+    return _cache["jwks_document"] if _database_checked_recently(now=time.monotonic(), settled=settled) else None
 
 
 def signing_key_rotate(*, keep_seconds: int, now: float | None = None) -> tuple[str, str | None, list[str], float]:

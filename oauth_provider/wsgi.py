@@ -3,8 +3,8 @@
 Apps and their libraries fetch these public documents far more often than anything else; through Django each
 costs a request object, the handler, the middleware and the view for the same bytes every time. Here a GET or HEAD
 of one of them is answered with the status, headers and body Django gave the first request of the same shape, for
-at most half of SIGNING_KEY_REFRESH_SECONDS (a rotated-in key is published at most 1.5 refresh periods after it is
-made, before it signs: keys.py waits two). What Django answered is learned, never rebuilt, so the two answers cannot
+as long as the document keeps the ETag it had then (a new key set, seen the way the view sees it, is a new ETag:
+the next request goes to Django again). What Django answered is learned, never rebuilt, so the two answers cannot
 differ: the Host check (a refused Host is a 400 Django gives every time), https redirect and HSTS, CORS, CSP, ETag.
 """
 
@@ -13,9 +13,16 @@ import time
 from django.conf import settings
 from django.urls import reverse
 
+from oauth_provider import keys
+from oauth_provider.views import discovery
 from simplelogin.logs import request_id_choose, request_id_var, request_log
 
-DOCUMENTS = ("oauth_provider:openid-configuration", "oauth_provider:oauth-metadata", "oauth_provider:jwks")
+# Each document's current (bytes, ETag), or None when finding it out needs the database (Django then answers).
+DOCUMENTS = {
+    "oauth_provider:openid-configuration": discovery.metadata_document,
+    "oauth_provider:oauth-metadata": discovery.metadata_document,
+    "oauth_provider:jwks": keys.jwks_document_without_query,
+}
 # What the answer to these GETs may depend on, besides the path and method (Host and proxy headers: ALLOWED_HOSTS,
 # is_secure and the https redirect; Origin: CORS). A request carrying anything else that Django would read
 # (a query string, a conditional header other than the exact ETag) goes to Django.
@@ -37,18 +44,19 @@ class PublicDocuments:
 
     def __init__(self, application):
         self.application = application
-        self.paths: frozenset[str] | None = None
-        self.answers: dict[tuple, tuple[float, str, list, bytes]] = {}
+        self.documents: dict | None = None
+        self.answers: dict[tuple, tuple[str, str, list, bytes]] = {}
 
     def __call__(self, environ, start_response):
-        if self.paths is None:
-            self.paths = frozenset(reverse(name) for name in DOCUMENTS)
+        if self.documents is None:
+            self.documents = {reverse(name): current for name, current in DOCUMENTS.items()}
         shape = self._shape(environ)
-        if shape is None:
+        document = self._current(shape[0]) if shape is not None else None
+        if document is None:
             return self.application(environ, start_response)
         started = time.perf_counter()
         answer = self.answers.get(shape)
-        if answer is None or answer[0] < time.monotonic():
+        if answer is None or answer[0] != document[1]:
             return self._learn(shape, environ, start_response)
         _, status, headers, body = answer
         request_id = request_id_choose(environ.get("HTTP_X_REQUEST_ID", ""))
@@ -60,10 +68,16 @@ class PublicDocuments:
             request_id_var.reset(token)
         return [body]
 
+    def _current(self, path: str) -> tuple[bytes, str] | None:
+        try:
+            return self.documents[path]()
+        except Exception:  # a missing key file, say: Django answers, and reports it
+            return None
+
     def _shape(self, environ) -> tuple | None:
         """What identifies an answer that can be repeated, or None when the request must go to Django."""
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
-        if path not in self.paths or method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+        if path not in self.documents or method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return None
         if settings.METRICS_ENABLED or "HTTP_IF_MODIFIED_SINCE" in environ:
             return None
@@ -88,9 +102,8 @@ class PublicDocuments:
         if_none_match = shape[2]
         repeatable = status.startswith("200") and if_none_match is None
         repeatable |= status.startswith("304") and if_none_match is not None and if_none_match == etag
-        ttl = settings.SIGNING_KEY_REFRESH_SECONDS / 2
-        if repeatable and ttl > 0:
+        if repeatable and etag is not None:
             if len(self.answers) >= MAX_SHAPES:
                 self.answers.clear()
-            self.answers[shape] = (time.monotonic() + ttl, status, headers, body)
+            self.answers[shape] = (etag, status, headers, body)
         return [body]

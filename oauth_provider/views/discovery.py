@@ -68,7 +68,7 @@ def _metadata() -> dict:
 _documents: dict = {}
 
 
-def _metadata_document() -> tuple[bytes, str]:
+def metadata_document() -> tuple[bytes, str]:
     """The metadata as JSON bytes and their ETag, built once per issuer and registration setting."""
     key = (claims.issuer(), settings.DYNAMIC_CLIENT_REGISTRATION)
     if key not in _documents:
@@ -90,13 +90,13 @@ def _public_document(request, document: tuple[bytes, str]) -> HttpResponse:
 @require_safe  # GET and HEAD (RFC 9110 9.3.2)
 def openid_configuration(request):
     """`/.well-known/openid-configuration` (OpenID Connect Discovery 1.0)."""
-    return _public_document(request, _metadata_document())
+    return _public_document(request, metadata_document())
 
 
 @require_safe  # GET and HEAD (RFC 9110 9.3.2)
 def authorization_server_metadata(request):
     """`/.well-known/oauth-authorization-server` (RFC 8414)."""
-    return _public_document(request, _metadata_document())
+    return _public_document(request, metadata_document())
 
 
 @require_safe  # GET and HEAD (RFC 9110 9.3.2)
