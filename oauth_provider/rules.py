@@ -104,12 +104,7 @@ def authorization_request_rules(request) -> dict:
 
 def basic_client_id(request) -> str | None:
     """The client_id of an HTTP Basic Authorization header (RFC 6749 2.3.1), or None."""
-    return basic_header_client_id(request.headers.get("Authorization"))
-
-
-def basic_header_client_id(authorization: str | None) -> str | None:
-    """The client_id of an HTTP Basic Authorization header's value, or None."""
-    scheme, _, credentials = (authorization or "").partition(" ")
+    scheme, _, credentials = (request.headers.get("Authorization") or "").partition(" ")
     if scheme.lower() != "basic":
         return None
     try:
@@ -128,16 +123,3 @@ def token_request_rules(request) -> None:
     body_id = dict(request.decoded_body or []).get("client_id")
     if basic_id is not None and body_id is not None and body_id != basic_id:
         raise errors.InvalidClientError(description="client_id differs from the authenticated client.", request=request)
-
-
-def client_form_rules(*, form, query_string: str, authorization: str | None) -> None:
-    """`token_request_rules` for a view that reads its form itself (introspection), and no URL query parameters
-    (as oauthlib's token and revocation endpoints: RFC 6749 2.3.1 keeps client credentials out of the URI)."""
-    if query_string:
-        raise errors.InvalidRequestError(description="URL query parameters are not allowed")
-    if repeated := next((key for key, values in form.lists() if len(values) > 1), None):
-        raise errors.InvalidRequestError(description=f"The {repeated} parameter is repeated.")
-    basic_id = basic_header_client_id(authorization)
-    body_id = form.get("client_id")
-    if basic_id is not None and body_id is not None and body_id != basic_id:
-        raise errors.InvalidClientError(description="client_id differs from the authenticated client.")

@@ -1,14 +1,11 @@
 """Reads about clients (their owners, numbers, the Discover page) and the consents people gave them."""
 
-import base64
 import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import unquote_plus
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, identify_hasher
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -251,59 +248,6 @@ def client_by_client_id(*, client_id: str) -> Client | None:
     sql, layout = _client_query()
     row = _fetchone_prepared(name="sl_client", sql=sql, params=[client_id])
     return None if row is None else _instances_from_row(row, layout)[0]
-
-
-def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
-    """(client_id, client_secret) of an HTTP Basic header as DOT's validator reads it (RFC 6749 2.3.1), or None."""
-    scheme, _, encoded = (authorization or "").partition(" ")
-    if scheme != "Basic" or not encoded:
-        return None
-    try:
-        decoded = base64.b64decode(encoded).decode("utf-8")
-    except ValueError:  # not base64 (or not ASCII), not UTF-8
-        return None
-    client_id, separator, secret = decoded.partition(":")
-    return (unquote_plus(client_id), unquote_plus(secret)) if separator else None
-
-
-def _client_usable(client_id: str) -> Client | None:
-    """The usable client with exactly this id, or None: DOT's `_load_application`, less its CIMD look-ups (a Client ID
-    Metadata Document names a public client, which never authenticates with a secret)."""
-    if "\x00" in client_id:
-        return None
-    client = client_by_client_id(client_id=client_id)
-    return client if client is not None and client.client_id == client_id and client.is_usable(None) else None
-
-
-def _client_secret_matches(provided: str, stored: str) -> bool:
-    """DOT's `_check_secret`: the client secret hasher's constant-time check, or a constant-time compare if unhashed."""
-    try:
-        identify_hasher(stored)
-    except ValueError:
-        return constant_time_compare(provided, stored)
-    return check_password(provided, stored)
-
-
-def client_authenticate(
-    *, authorization: str | None, client_id: str | None, client_secret: str | None
-) -> Client | None:
-    """The confidential client authenticated by client_secret_basic, else client_secret_post; None otherwise.
-
-    DOT's `authenticate_client` (the Basic header first, then the body) for endpoints that need nothing else of
-    oauthlib, then the introspection rule that a public client is not authenticated (RFC 7662 2.1).
-    """
-    client = None
-    if (basic := _basic_credentials(authorization)) is not None:
-        client = _client_usable(basic[0])
-        if client is not None and _client_secret_matches(basic[1], client.client_secret):
-            return client if client.client_type == Client.CLIENT_CONFIDENTIAL else None
-    if not client_id:
-        return None
-    if client is None or client.client_id != client_id:
-        client = _client_usable(client_id)
-    if client is None or not _client_secret_matches(client_secret or "", client.client_secret):
-        return None
-    return client if client.client_type == Client.CLIENT_CONFIDENTIAL else None
 
 
 def token_model_names() -> set[str]:

@@ -30,13 +30,7 @@ PINNED = {
     (OAuth2Validator, "_get_key_for_token"): "041de4490465a223",  # the key named by kid, current or retired
     (OAuth2Validator, "_set_token_value"): "fb56a30214da8e1d",  # called from our _create_access_token
     (OAuth2Validator, "_save_id_token"): "fc3dac719d350eee",  # called from our finalize_id_token
-    # selectors.client_authenticate (introspection) does what these do, without an oauthlib request
-    (OAuth2Validator, "authenticate_client"): "d9989c4987b9e49b",
-    (OAuth2Validator, "_extract_basic_auth"): "40756980dfdcc3bf",
-    (OAuth2Validator, "_authenticate_basic_auth"): "0ccf0da781b77ef2",
-    (OAuth2Validator, "_authenticate_request_body"): "badc8e137439e716",
-    (OAuth2Validator, "_load_application"): "d6038203ad28e221",  # also called by ours
-    (OAuth2Validator, "_check_secret"): "0582427eb9265142",
+    (OAuthLibCore, "_extract_params"): "245595e0039a3c54",  # called by the introspection view
     (OAuthLibCore, "extract_body"): "a4185e7bad629ec8",  # replaced to keep repeated parameters
 }
 
