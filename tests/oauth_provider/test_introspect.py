@@ -87,3 +87,13 @@ def test_expired_access_token_is_inactive(client, app, tokens):
 
     AccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
     assert introspect(client, app, tokens["access_token"]).json() == {"active": False}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_introspection_answers_across_a_reconnect(client, app, tokens):
+    from django.db import connection
+
+    assert introspect(client, app, tokens["access_token"]).json()["active"] is True  # may prepare both statements
+    connection.close()  # a renewed connection has no prepared statements
+    assert introspect(client, app, tokens["access_token"]).json()["active"] is True
+    assert introspect(client, app, tokens["access_token"], secret="wrong").status_code == 401
