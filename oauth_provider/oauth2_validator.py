@@ -45,6 +45,13 @@ class Validator(OAuth2Validator):
         client = request.client
         return client is None or client.client_type == Client.CLIENT_PUBLIC
 
+    def _authenticate_basic_auth(self, request):
+        """DOT's; a header it cannot read fails the Basic authentication instead of raising (a 500)."""
+        try:
+            return super()._authenticate_basic_auth(request)
+        except (ValueError, LookupError):  # base64 of non-ASCII text; an `encoding` parameter naming no codec
+            return False
+
     def _load_application(self, client_id, request):
         """DOT's, with the client row read by one query written once (DOT then checks it is usable)."""
         if request.client is None and isinstance(client_id, str) and "\x00" not in client_id:
