@@ -18,6 +18,7 @@ from oauthlib.openid.connect.core.exceptions import (
 
 from oauth_provider import request_objects
 from oauth_provider.constants import DEFAULT_SCOPES, PkceMethod, Scope
+from oauth_provider.errors import TokenError
 from oauth_provider.responses import response_mode_choose
 
 NONCE_MAX_LENGTH = 255
@@ -123,3 +124,11 @@ def token_request_rules(request) -> None:
     body_id = dict(request.decoded_body or []).get("client_id")
     if basic_id is not None and body_id is not None and body_id != basic_id:
         raise errors.InvalidClientError(description="client_id differs from the authenticated client.", request=request)
+
+
+def query_string_refusal(request) -> TokenError | None:
+    """Token, introspection and revocation parameters come in the body (RFC 6749 3.2, RFC 7662 2.1, RFC 7009 2.1):
+    any query string is refused as oauthlib refuses one it can read (one it cannot decode made it raise)."""
+    if request.META.get("QUERY_STRING"):
+        return TokenError("invalid_request", "URL query parameters are not allowed")
+    return None

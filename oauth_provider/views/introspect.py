@@ -18,6 +18,8 @@ class IntrospectView(OAuthLibMixin, View):
     """Confidential clients only; another client's token is simply inactive (RFC 7662 2.2)."""
 
     def post(self, request, *args, **kwargs):
+        if refusal := rules.query_string_refusal(request):
+            return refusal.response()
         core = self.get_oauthlib_core()
         oauthlib_request = OauthlibRequest(*core._extract_params(request))
         try:

@@ -2,6 +2,7 @@
 
 from oauth2_provider import views as dot_views
 
+from oauth_provider import rules
 from oauth_provider.errors import token_response_finish
 
 
@@ -9,4 +10,6 @@ class RevokeView(dot_views.RevokeTokenView):
     """The token (access or refresh) is revoked when it belongs to the client; the answer is 200 either way."""
 
     def post(self, request, *args, **kwargs):
+        if refusal := rules.query_string_refusal(request):
+            return refusal.response()
         return token_response_finish(super().post(request, *args, **kwargs))
