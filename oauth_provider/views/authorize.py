@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauthlib.common import urldecode
 
 from oauth_provider import request_objects, responses, selectors, services
 from oauth_provider.constants import Acr, Prompt, ResponseType, Scope, response_type_normalize
@@ -83,6 +84,12 @@ class AuthorizeView(dot_views.AuthorizationView):
             pass  # left in place: rules.py answers invalid_request_object at the validated redirect_uri
 
     def dispatch(self, request, *args, **kwargs):
+        if not self.query_decodable(request):
+            # RFC 6749 4.1.2.1: parameters that cannot be read name no redirect_uri to send the error to
+            description = _(
+                "The request's parameters are not valid URL encoding: the app that sent you here made a mistake."
+            )
+            return error_page(request, error="invalid_request", description=description)
         if relying_party_post(request):
             # OIDC Core 3.1.2.1: POST is accepted; the same request by GET follows (303), before any log-in check.
             query = "&".join(part for part in (request.META.get("QUERY_STRING", ""), request.POST.urlencode()) if part)
@@ -90,6 +97,14 @@ class AuthorizeView(dot_views.AuthorizationView):
             response.status_code = 303
             return response
         return super().dispatch(request, *args, **kwargs)
+
+    def query_decodable(self, request) -> bool:
+        """Whether oauthlib can read the query as DOT hands it over (an escape such as %zz made it raise)."""
+        try:
+            urldecode(urlsplit(self.get_oauthlib_core()._get_escaped_full_path(request)).query)
+        except ValueError:
+            return False
+        return True
 
     def get(self, request, *args, **kwargs):
         return self.authorize(consent=None)

@@ -574,3 +574,15 @@ def test_a_post_that_is_neither_is_refused_never_500(user, app):
     repeated = _form_post(http, "/oauth2/authorize", {"client_id": ["a", "b"], "response_type": "code"})
     assert repeated.status_code == 303
     assert http.get(repeated["Location"]).status_code == 400  # the error page: no redirect for an unknown client
+
+
+@pytest.mark.parametrize("path", ["/oauth2/authorize", "/oauth/authorize"])
+@pytest.mark.parametrize(
+    "query", ["a=%zz", "client_id=%zz&response_type=code", "response_type=code&redirect_uri=https%3A%2F%2Fa%2z"]
+)
+@pytest.mark.parametrize("who", ["signed_in", "client"])
+def test_parameters_that_are_not_url_encoding_get_the_error_page(request, app, path, query, who):
+    http = request.getfixturevalue(who)
+    response = http.get(f"{path}?{query}")
+    assert response.status_code == 400
+    assert b"invalid_request" in response.content and b"not valid URL encoding" in response.content
