@@ -102,6 +102,7 @@ class PublicDocuments:
         if_none_match = shape[2]
         repeatable = status.startswith("200") and if_none_match is None
         repeatable |= status.startswith("304") and if_none_match is not None and if_none_match == etag
+        repeatable &= not any(k.lower() == "set-cookie" for k, _ in headers)  # nobody's cookie is handed to another
         if repeatable and etag is not None:
             if len(self.answers) >= MAX_SHAPES:
                 self.answers.clear()

@@ -149,3 +149,19 @@ def test_database_keys_another_instance_rotated_in_are_published_as_django_would
     keys._cache["checked"] -= 6  # a refresh period later
     published = ours.get("/jwks", base_url="http://testserver").get_json()["keys"]
     assert upcoming in [key["kid"] for key in published]
+
+
+def test_an_answer_that_sets_a_cookie_is_never_repeated(db):
+    from oauth_provider import keys
+
+    calls = []
+
+    def application(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        body, etag = keys.jwks_document()
+        start_response("200 OK", [("ETag", etag), ("Set-Cookie", f"session={len(calls)}")])
+        return [body]
+
+    ours = Client(PublicDocuments(application))
+    cookies = [ours.get("/jwks", base_url="http://testserver").headers["Set-Cookie"] for _ in range(3)]
+    assert cookies == ["session=1", "session=2", "session=3"] and len(calls) == 3
