@@ -23,7 +23,6 @@ from billing.selectors import user_can_create_custom_alias
 from oauth_provider.constants import SharedEmail
 from oauth_provider.exceptions import ClientError, ConsentError
 from oauth_provider.models import Authorization, Client, RegistrationToken, redirect_uri_problems, token_digest
-from simplelogin.db import execute_prepared
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +204,7 @@ def token_row_insert(*, token) -> None:
     sql, fields = _insert_sql(type(token))
     values = [field.get_db_prep_save(field.pre_save(token, True), connection) for field in fields]
     with connection.cursor() as cursor:
-        execute_prepared(cursor, name=f"sl_insert_{type(token)._meta.model_name}", sql=sql, params=values)
+        cursor.execute(sql, values)
         token.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
     token._state.adding, token._state.db = False, connection.alias
 
@@ -218,13 +217,11 @@ def code_mark_used(*, code: str, client: Client, access_token_id: int | None, to
     Grant = get_grant_model()
     prep = lambda name, value: Grant._meta.get_field(name).get_db_prep_value(value, connection)  # noqa: E731
     with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
-            name="sl_code_used",
-            sql=f"UPDATE {connection.ops.quote_name(Grant._meta.db_table)}"
+        cursor.execute(
+            f"UPDATE {connection.ops.quote_name(Grant._meta.db_table)}"
             " SET used_at = %s, access_token_id = %s, token_family = %s"
             " WHERE code = %s AND application_id = %s AND used_at IS NULL",
-            params=[
+            [
                 prep("used_at", timezone.now()),
                 access_token_id,
                 prep("token_family", token_family),
