@@ -11,9 +11,10 @@ _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def execute_prepared(cursor, *, name: str, sql: str, params: list) -> None:
     """Run `sql` on this Django cursor; on PostgreSQL as `EXECUTE name`, prepared once per database connection.
 
-    Parsing and planning the code lookup's four-table join cost PostgreSQL seven times running it, and every plain
-    statement is parsed again each time. PREPARE goes through the driver's own cursor (a session setting, not one
-    of the request's queries), so query budgets still count one query; other databases run the plain statement.
+    For reads whose planning costs more than their execution (the code lookup's four-table join: seven times); not
+    for writes (a prepared UPDATE of the codes grew costlier as they piled up: docs/performance.md). PREPARE goes
+    through the driver's own cursor (a session setting, not one of the request's queries), so query budgets still
+    count one query; other databases run the plain statement.
     """
     wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's connection
     if wrapper.vendor != "postgresql":
