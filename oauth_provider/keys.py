@@ -172,10 +172,23 @@ def _publish(signing: jwk.JWK, others: list[jwk.JWK], until: datetime | None, fi
     return _cache
 
 
+def _stat_state(path: Path) -> tuple | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
 def _load_files() -> dict:
-    """Read the keys from disk when the files changed since the last call (cheap stat otherwise)."""
-    paths = [signing_key_path(), *_retired_paths()]
-    fingerprint = ("files", tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists()))
+    """Read the keys from disk when the key file or the retired folder changed since the last call.
+
+    Two stats per call (every JWKS answer and every signature make one): a rotation replaces the key file and
+    renames the old one into the folder, and dropping a retired key removes a file from it; either changes the
+    folder's mtime.
+    """
+    primary, retired = signing_key_path(), retired_dir()
+    fingerprint = ("files", str(primary), _stat_state(primary), _stat_state(retired))
     if fingerprint == _cache["fingerprint"]:
         return _cache
     primary = signing_key_path()
