@@ -27,9 +27,14 @@ from harness import ENDPOINTS, POSTGRES, ROOT  # noqa: E402
 DATABASE = "sl_bench"
 
 
-def describe(args, extra: str = "") -> str:
+def head_commit() -> str:
+    """The commit the servers were started from (read before they start: HEAD may move during a long run)."""
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return found.stdout.strip()
+
+
+def describe(args, extra: str = "", commit: str = "") -> str:
     """Where and when the figures were taken."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -39,7 +44,7 @@ def describe(args, extra: str = "") -> str:
         platform.processor(),
     )
     return (
-        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit.stdout.strip()}, "
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {commit or head_commit()}, "
         f"{os.cpu_count()} cores ({cpu}), wrk -t min(c,2), {args.duration:g} s per run, median of {args.rounds} "
         f"run(s) alternating the servers. Ours: gunicorn, 2 sync workers, config and logs as the Dockerfile "
         f"(no access log, one JSON request line, to /dev/null); gunicorn-floor: the same serving fixed bytes. "
@@ -129,10 +134,13 @@ def main() -> None:
 
             output = modes.rss(args, scratch, postgres)
         else:
+            commit = head_commit()
             servers, peer = servers_start(args, scratch, postgres)
             print(f"Peer: {peer}.", flush=True)
             rows = harness.alternate(servers, args.endpoints, args.concurrency, args.rounds, args.duration, scratch)
-            output = f"{describe(args)}\nPeer: {peer}.\n\n" + harness.table(rows, reference="oidc-provider")
+            output = f"{describe(args, commit=commit)}\nPeer: {peer}.\n\n" + harness.table(
+                rows, reference="oidc-provider"
+            )
         print("\n" + output)
         if args.output:
             args.output.write_text(output + "\n")
