@@ -79,8 +79,10 @@ class PublicDocuments:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
         if path not in self.documents or method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return None
-        if settings.METRICS_ENABLED or "HTTP_IF_MODIFIED_SINCE" in environ:
+        if settings.METRICS_ENABLED or environ.get("SCRIPT_NAME"):  # mounted under a prefix: Django builds the URLs
             return None
+        if any(key.startswith("HTTP_IF_") and key != "HTTP_IF_NONE_MATCH" for key in environ):
+            return None  # If-Match, If-Unmodified-Since…: Django's conditional answers (412)
         return (path, method, environ.get("HTTP_IF_NONE_MATCH"), *(environ.get(key) for key in SHAPE_KEYS))
 
     def _learn(self, shape, environ, start_response):

@@ -7,6 +7,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.urls import set_script_prefix
 from werkzeug.test import Client
 
 from oauth_provider.wsgi import PublicDocuments
@@ -24,6 +25,7 @@ def wsgi(settings):
     yield Client(PublicDocuments(django)), Client(django)
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+    set_script_prefix("/")  # Django's handler set it from the last request's SCRIPT_NAME
 
 
 def answer(client, path, **kwargs):
@@ -76,6 +78,25 @@ def test_a_matching_etag_gets_304_every_time_and_another_the_document(wsgi):
 def test_what_django_refuses_is_refused_every_time(wsgi, request_kwargs, status):
     ours, _ = wsgi
     assert [answer(ours, "/jwks", **request_kwargs)[0] for _ in range(3)] == [status] * 3
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"If-Match": '"other"'}, {"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}],
+    ids=["if-match", "if-unmodified-since"],
+)
+def test_other_conditional_headers_get_djangos_answer_every_time(wsgi, headers):
+    ours, django = wsgi
+    answers = [answer(c, "/jwks", headers=headers) for c in (ours, ours, django)]
+    assert answers[0] == answers[1] == answers[2] and answers[0][0] == 412
+
+
+def test_an_app_mounted_under_a_prefix_gets_djangos_answer(wsgi):
+    ours, django = wsgi
+    first, second, alone = (
+        answer(c, "/.well-known/openid-configuration", base_url="http://testserver/auth") for c in (ours, ours, django)
+    )
+    assert first == second == alone and first[0] == 200
 
 
 def test_https_redirect_is_kept(wsgi, settings):
