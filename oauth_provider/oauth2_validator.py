@@ -46,11 +46,19 @@ class Validator(OAuth2Validator):
         return client is None or client.client_type == Client.CLIENT_PUBLIC
 
     def _authenticate_basic_auth(self, request):
-        """DOT's; a header it cannot read fails the Basic authentication instead of raising (a 500)."""
-        try:
-            return super()._authenticate_basic_auth(request)
-        except (ValueError, LookupError):  # base64 of non-ASCII text; an `encoding` parameter naming no codec
+        """DOT's; a header it cannot read fails the Basic authentication instead of raising (a 500): DOT
+        base64-decodes it as given (non-ASCII text raises) and decodes the result with the charset a body
+        `encoding` parameter names (an unknown or non-text codec raises)."""
+        auth_string = self._extract_basic_auth(request)
+        if auth_string and not auth_string.isascii():
             return False
+        encoding = getattr(request, "encoding", None)
+        if encoding:
+            try:
+                "".encode(encoding)  # unknown and non-text codecs raise, even for nothing to encode
+            except (LookupError, TypeError):
+                return False
+        return super()._authenticate_basic_auth(request)
 
     def _load_application(self, client_id, request):
         """DOT's, with the client row read by one query written once (DOT then checks it is usable)."""
