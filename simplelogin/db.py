@@ -2,31 +2,44 @@
 
 import weakref
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DatabaseError
 
-# Per Django connection: the driver connection its statements were prepared on, and their names.
+# Per Django connection: the driver connection its statements were prepared on, their names, and a generation
+# (a statement PostgreSQL refused is prepared again under a new name: the old one cannot be dropped mid-transaction).
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# "cached plan must not change result type" (a migration changed a column), "prepared statement does not exist"
+REPREPARE = {"0A000", "26000"}
 
 
-def execute_prepared(cursor, *, name: str, sql: str, params: list) -> None:
+def execute_prepared(cursor, *, name: str, sql: str, params: list, retry: bool = True) -> None:
     """Run `sql` on this Django cursor; on PostgreSQL as `EXECUTE name`, prepared once per database connection.
 
     For reads whose planning costs more than their execution (the code lookup's four-table join: seven times); not
     for writes (a prepared UPDATE of the codes grew costlier as they piled up: docs/performance.md). PREPARE goes
     through the driver's own cursor (a session setting, not one of the request's queries), so query budgets still
-    count one query; other databases run the plain statement.
+    count one query; other databases run the plain statement. A statement PostgreSQL no longer accepts (after a
+    migration changed a column it returns) is prepared afresh: at once outside a transaction, else by the next query.
     """
-    wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's connection
+    wrapper = cursor.db
     if wrapper.vendor != "postgresql":
         cursor.execute(sql, params)
         return
     raw = wrapper.connection
-    driver, names = _prepared.get(wrapper, (None, set()))
+    driver, names, generation = _prepared.get(wrapper, (None, set(), 0))
     if driver is not raw:  # a new connection: its statements are gone with the old one
         driver, names = raw, set()
-        _prepared[wrapper] = (driver, names)
-    if name not in names:
-        with raw.cursor() as setup:
-            setup.execute(f"PREPARE {name} AS {sql % tuple(f'${i + 1}' for i in range(len(params)))}")
-        names.add(name)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+        _prepared[wrapper] = (driver, names, generation)
+    statement = f"{name}_{generation}"
+    if statement not in names:
+        with wrapper.wrap_database_errors, raw.cursor() as setup:
+            setup.execute(f"PREPARE {statement} AS {sql % tuple(f'${i + 1}' for i in range(len(params)))}")
+        names.add(statement)
+    try:
+        cursor.execute(f"EXECUTE {statement} ({', '.join(['%s'] * len(params))})", params)
+    except DatabaseError as error:
+        if getattr(error.__cause__, "pgcode", None) not in REPREPARE:
+            raise
+        _prepared[wrapper] = (driver, set(), generation + 1)
+        if wrapper.in_atomic_block or not retry:  # an aborted transaction: this query fails, the next prepares anew
+            raise
+        execute_prepared(cursor, name=name, sql=sql, params=params, retry=False)

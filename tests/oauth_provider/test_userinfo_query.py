@@ -20,3 +20,21 @@ def test_userinfo_answers_across_a_reconnect_with_one_query(
     assert client.get("/oauth2/userinfo", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
     connection.close()  # a renewed connection has no prepared statements
     assert client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["name"] == "Ann"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements exist on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_userinfo_answers_after_a_migration_changed_a_column_it_returns(client, signed_in, app, user):
+    AuthorizationFactory(user=user, client=app, name="Ann")
+    code = response_params(signed_in.get(authorize_url(app)))["code"]
+    token = exchange(signed_in, app, code).json()["access_token"]
+    assert client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["name"] == "Ann"
+    table = app._meta.db_table
+    with connection.cursor() as cursor:  # what an AlterField migration does while workers run
+        cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN name TYPE varchar(300)')
+    try:
+        for _ in range(2):
+            assert client.get("/oauth2/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}").json()["name"] == "Ann"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN name TYPE varchar(255)')
