@@ -89,6 +89,24 @@ def test_the_json_request_line_is_what_python_json_logger_writes(user_id):
     assert json.loads(ours)["user_id"] == user_id
 
 
+@pytest.mark.parametrize("change", [{"static_fields": {"app": "simplelogin"}}, {"prefix": "sl:"}, {}])
+def test_the_json_request_line_follows_the_library_when_its_options_change(change):
+    from django.conf import settings
+    from pythonjsonlogger.json import JsonFormatter as Library
+
+    from simplelogin.logs import JsonFormatter, RequestIdFilter, log
+
+    options = {k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"} | change
+    ours, library = JsonFormatter(**options), Library(**options)
+    for user_id in (1, 2, 3):
+        extra = {"method": "GET", "path": "/jwks", "status": 200, "duration_ms": 0.4, "user_id": user_id}
+        record = log.makeRecord(log.name, logging.INFO, __file__, 1, "request", (), None, extra=extra)
+        RequestIdFilter().filter(record)
+        if user_id == 3:
+            record.added_by_a_filter = "kept"
+        assert ours.format(record) == library.format(record)
+
+
 def test_development_logs_name_the_request_line_without_its_query():
     result = _run("c.get('/.well-known/openid-configuration?access_token=s3cr3t')", LOG_FORMAT="plain")
     assert result.returncode == 0, result.stderr
