@@ -58,23 +58,18 @@ def servers_start(args, scratch: Path, postgres) -> tuple[list, str]:
     servers = []
     for server in args.server:
         suffix = "" if server == "gunicorn" else f"-{server}"
+        databases = []
         if args.database in ("both", "postgres"):
-            servers.append(
-                harness.start_ours(
-                    name=f"ours-postgres{suffix}",
-                    database_url=f"{POSTGRES}/{DATABASE}{suffix.replace('-', '_')}",
-                    keys_dir=scratch,
-                    postgres=postgres,
-                    server=server,
-                )
-            )
+            databases.append(("postgres", f"{POSTGRES}/{DATABASE}{suffix.replace('-', '_')}", postgres))
         if args.database in ("both", "sqlite"):
+            databases.append(("sqlite", f"sqlite:///{scratch}/bench{suffix}.sqlite3", None))
+        for database, url, database_server in databases:
             servers.append(
                 harness.start_ours(
-                    name=f"ours-sqlite{suffix}",
-                    database_url=f"sqlite:///{scratch}/bench{suffix}.sqlite3",
+                    name=f"ours-{database}{suffix}",
+                    database_url=url,
                     keys_dir=scratch,
-                    postgres=None,
+                    postgres=database_server,
                     server=server,
                 )
             )
