@@ -45,6 +45,13 @@ class Validator(OAuth2Validator):
         client = request.client
         return client is None or client.client_type == Client.CLIENT_PUBLIC
 
+    def authenticate_client(self, request, *args, **kwargs):
+        """DOT's, except that a request with a Basic header is judged by it alone: DOT tried the body's credentials
+        after a failed Basic authentication (RFC 6749 2.3: one authentication method per request)."""
+        if self._extract_basic_auth(request) is not None:
+            return self._authenticate_basic_auth(request)
+        return super().authenticate_client(request, *args, **kwargs)
+
     def _authenticate_basic_auth(self, request):
         """DOT's; a header it cannot read fails the Basic authentication instead of raising (a 500): DOT
         base64-decodes it as given (non-ASCII text raises) and decodes the result with the charset a body

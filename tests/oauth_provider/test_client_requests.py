@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from tests.oauth_provider.conftest import basic_auth
+from tests.oauth_provider.conftest import CLIENT_SECRET, basic_auth
 
 ENDPOINTS = ["/oauth2/token", "/oauth2/introspect", "/oauth2/revoke"]
 FORM = {"grant_type": "authorization_code", "code": "c", "redirect_uri": "https://app.example/cb", "token": "t"}
@@ -36,3 +36,14 @@ def test_an_encoding_parameter_naming_no_codec_is_invalid_client(client, app, pa
     # DOT decodes the Basic credentials with the charset a body `encoding` parameter names
     response = client.post(path, {**FORM, "encoding": "nope"}, HTTP_AUTHORIZATION=basic_auth(app.client_id))
     assert (response.status_code, response.json()) == (401, {"error": "invalid_client"})
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_a_failed_basic_authentication_is_not_rescued_by_body_credentials(client, app, path):
+    # RFC 6749 2.3: one authentication method per request
+    body = {**FORM, "client_id": app.client_id, "client_secret": CLIENT_SECRET}
+    refused = client.post(path, body, HTTP_AUTHORIZATION=basic_auth(app.client_id, "wrong"))
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
+    for kwargs in ({"HTTP_AUTHORIZATION": basic_auth(app.client_id)}, {}):  # Basic alone, the body alone
+        data = FORM if kwargs else body
+        assert client.post(path, data, **kwargs).status_code != 401
