@@ -191,17 +191,21 @@ def _load_files() -> dict:
     fingerprint = ("files", str(primary), _stat_state(primary), _stat_state(retired))
     if fingerprint == _cache["fingerprint"]:
         return _cache
-    primary = signing_key_path()
     if not primary.exists():
         raise ImproperlyConfigured(f"No signing key at {primary}: run `python manage.py generate_signing_key`.")
     others = [jwk.JWK.from_pem(path.read_bytes()) for path in _retired_paths()]
     return _publish(jwk.JWK.from_pem(primary.read_bytes()), others, None, fingerprint)
 
 
-def _database_checked_recently(*, now: float, settled: bool) -> bool:
+def _database_checked_recently(*, now: float) -> bool:
     """The database's keys are loaded, no upcoming key has started, and were checked less than a refresh ago."""
     loaded = bool(_cache["fingerprint"]) and _cache["fingerprint"][0] == "database"
-    return loaded and settled and now - _cache["checked"] < settings.SIGNING_KEY_REFRESH_SECONDS
+    return loaded and _settled() and now - _cache["checked"] < settings.SIGNING_KEY_REFRESH_SECONDS
+
+
+def _settled() -> bool:
+    """No upcoming key of the loaded set has reached its start yet."""
+    return _cache["until"] is None or timezone.now() < _cache["until"]
 
 
 def _load_database() -> dict:
@@ -209,12 +213,11 @@ def _load_database() -> dict:
     from oauth_provider.models import SigningKey
 
     now = time.monotonic()
-    settled = _cache["until"] is None or timezone.now() < _cache["until"]
-    if _database_checked_recently(now=now, settled=settled):
+    if _database_checked_recently(now=now):
         return _cache
     fingerprint = ("database", tuple(SigningKey.objects.order_by("signs_from").values_list("kid", "signs_from")))
     _cache["checked"] = now
-    if fingerprint == _cache["fingerprint"] and settled:
+    if fingerprint == _cache["fingerprint"] and _settled():
         return _cache
     rows = list(SigningKey.objects.order_by("signs_from"))
     current = timezone.now()
@@ -277,8 +280,7 @@ def jwks_document_without_query() -> tuple[bytes, str] | None:
     """jwks_document() when it needs no database query (key files are only stat'ed), else None."""
     if not keys_in_database():
         return _load_files()["jwks_document"]
-    settled = _cache["until"] is None or timezone.now() < _cache["until"]
-    return _cache["jwks_document"] if _database_checked_recently(now=time.monotonic(), settled=settled) else None
+    return _cache["jwks_document"] if _database_checked_recently(now=time.monotonic()) else None
 
 
 def signing_key_rotate(*, keep_seconds: int, now: float | None = None) -> tuple[str, str | None, list[str], float]:
