@@ -75,18 +75,21 @@ class JsonFormatter(LibraryJsonFormatter):
     _direct: bool | None = None
 
     def format(self, record):
-        if record.name != log.name or record.exc_info or record.stack_info or not hasattr(record, "duration_ms"):
+        if not self._is_plain_request_line(record):
             return super().format(record)
-        if self._direct is None:
+        if self._direct is None:  # the first request line, both ways
             line = super().format(record)
             self._direct = self._format_request(record) == line
             return line
         return self._format_request(record) if self._direct else super().format(record)
 
+    def _is_plain_request_line(self, record) -> bool:
+        """A request line carrying nothing but the fields _format_request writes."""
+        if record.name != log.name or record.exc_info or record.stack_info or not hasattr(record, "duration_ms"):
+            return False
+        return all(key in _REQUEST_LINE_ATTRIBUTES for key in record.__dict__)
+
     def _format_request(self, record) -> str:
-        known = {"request_id", *self.REQUEST_FIELDS}
-        if any(key not in known and key not in _RECORD_ATTRIBUTES for key in record.__dict__):
-            return super().format(record)  # an attribute this does not write
         data = {"level": record.levelname, "logger": record.name, "message": record.getMessage()}
         data["request_id"] = getattr(record, "request_id", None)
         for field in self.REQUEST_FIELDS:
@@ -95,7 +98,13 @@ class JsonFormatter(LibraryJsonFormatter):
         return json.dumps(data)
 
 
-_RECORD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_REQUEST_LINE_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+    "request_id",
+    *JsonFormatter.REQUEST_FIELDS,
+}
 
 
 def _user_id(request):
