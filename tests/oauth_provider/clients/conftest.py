@@ -1,6 +1,7 @@
 """Real client libraries signing in with the live test server: the relying parties run as subprocesses."""
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -103,13 +104,21 @@ def django_rp(live_server, tmp_path_factory):
 
 
 def npm_ci() -> None:
-    """Install the locked npm packages, unless node_modules already holds them (npm ci writes its own lock last)."""
+    """Install the locked npm packages, unless node_modules already holds them (npm ci writes its own lock last).
+
+    One test process at a time (pytest -n): two npm ci at once in one folder leave half the packages installed.
+    """
     installed = NODE_APPS / "node_modules" / ".package-lock.json"
-    if installed.exists() and installed.stat().st_mtime >= (NODE_APPS / "package-lock.json").stat().st_mtime:
-        return
-    done = subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"], cwd=NODE_APPS, capture_output=True, timeout=300
-    )
+    with open(NODE_APPS / "node_modules.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if installed.exists() and installed.stat().st_mtime >= (NODE_APPS / "package-lock.json").stat().st_mtime:
+            return
+        done = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"],
+            cwd=NODE_APPS,
+            capture_output=True,
+            timeout=300,
+        )
     if done.returncode:
         pytest.fail(f"npm ci failed in {NODE_APPS}:\n{done.stderr.decode()[-3000:]}")
 
