@@ -6,6 +6,8 @@ endpoint, the authorization_code and refresh_token grants at the token endpoint,
 a token type that is not offered does not exist, so there is nothing to refuse in several places.
 """
 
+import secrets
+
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.endpoints import (
     AuthorizationEndpoint,
@@ -38,6 +40,14 @@ from oauth_provider.constants import GrantType, ResponseType, Scope
 from oauth_provider.rules import authorization_request_rules, token_request_rules
 
 TOKEN_TYPE = "Bearer"
+
+
+def token_generate(request, refresh_token: bool = False) -> str:
+    """An access or refresh token (OAUTH2_PROVIDER["ACCESS_TOKEN_GENERATOR"]): 256 random bits, base64url.
+
+    oauthlib's default draws 30 characters one by one (178 bits, thirty calls into SystemRandom).
+    """
+    return secrets.token_urlsafe(32)
 
 
 class GrantTypeRequired:

@@ -1,5 +1,6 @@
 """The token endpoint: client authentication, PKCE, single-use codes, replay revocation, refresh rotation."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,14 @@ def test_client_secret_basic(signed_in, app, authorized):
     assert response["Cache-Control"] == "no-store"
     stored = AccessToken.objects.get()
     assert stored.token == "" and RefreshToken.objects.get().token == ""  # only checksums at rest (RFC 9700 4)
+
+
+def test_tokens_carry_256_random_bits(signed_in, app, authorized):
+    first = exchange(signed_in, app, get_code(signed_in, app)).json()
+    second = exchange(signed_in, app, get_code(signed_in, app)).json()
+    tokens = [first["access_token"], first["refresh_token"], second["access_token"], second["refresh_token"]]
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", token) for token in tokens)  # 32 bytes, base64url
+    assert len(set(tokens)) == 4
 
 
 def test_client_secret_post(signed_in, app, authorized):
