@@ -6,6 +6,7 @@ import logging
 import uuid
 from datetime import UTC, datetime
 
+from django.db import router, transaction
 from jwcrypto import jws
 from jwcrypto.common import JWException
 from oauth2_provider.models import (
@@ -286,8 +287,13 @@ class Validator(OAuth2Validator):
         return valid
 
     def save_bearer_token(self, token, request, *args, **kwargs):
-        """Store the tokens, then add the 2019 `user` object to the token response."""
-        super().save_bearer_token(token, request, *args, **kwargs)
+        """Store the tokens, then add the 2019 `user` object to the token response.
+
+        DOT's transaction without its savepoint: the token endpoint's own transaction already holds the request, and
+        nothing retries after a failed save (two round trips fewer per exchange).
+        """
+        with transaction.atomic(using=router.db_for_write(AccessToken), savepoint=False):
+            self._save_bearer_token(token, request, *args, **kwargs)
         authorization = self._authorization(request)
         if request.grant_type in TOKEN_GRANT_TYPES and authorization is not None:
             token["user"] = claims.user_object(authorization=authorization, scopes=token.get("scope", "").split())
