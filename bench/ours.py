@@ -101,6 +101,7 @@ def setup() -> dict:
     alias = Alias.objects.create(user=user, email="bench_alias@sl.local")
     client, secret = client_create(data=ClientSettings(name="Bench", redirect_uris=[REDIRECT_URI]))
     Authorization.objects.create(user=user, client=client, alias=alias, name="Bench Person", scope=SCOPE)
+    statistics_refresh()
     basic = "Basic " + base64.b64encode(f"{quote(client.client_id)}:{quote(secret)}".encode()).decode()
     return {
         "client_id": client.client_id,
@@ -109,6 +110,16 @@ def setup() -> dict:
         "redirect_uri": REDIRECT_URI,
         "code_verifier": CODE_VERIFIER,
     }
+
+
+def statistics_refresh() -> None:
+    """ANALYZE, as autovacuum does in production (on by default): this machine's PostgreSQL runs without it, and
+    the planner's guesses for tables that were never analyzed cost a code's UPDATE 580 µs instead of 170."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def codes_mint(*, count: int) -> list[str]:
@@ -144,6 +155,7 @@ def codes_mint(*, count: int) -> list[str]:
         ),
         batch_size=2000,
     )
+    statistics_refresh()
     return codes
 
 
