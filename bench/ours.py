@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 REDIRECT_URI = "https://bench.example.com/callback"
 CODE_VERIFIER = "bench-code-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"
-SCOPE = "openid email profile"
+SCOPE = "openid email profile offline_access"  # a refresh token too, as the peer issues (OIDC Core 11)
 BENCH_EMAIL = "bench@example.com"
 
 
