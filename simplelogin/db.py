@@ -14,8 +14,8 @@ REPREPARE = {"0A000", "26000"}
 def execute_prepared(cursor, *, name: str, sql: str, params: list, retry: bool = True) -> None:
     """Run `sql` on this Django cursor; on PostgreSQL as `EXECUTE name`, prepared once per database connection.
 
-    For reads whose planning costs more than their execution (the code lookup's four-table join: seven times); not
-    for writes (a prepared UPDATE of the codes grew costlier as they piled up: docs/performance.md). PREPARE goes
+    For statements whose planning costs more than their execution (the code lookup's four-table join: seven times;
+    the code's UPDATE); not the token INSERTs, which gained nothing (docs/performance.md). PREPARE goes
     through the driver's own cursor (a session setting, not one of the request's queries), so query budgets still
     count one query; other databases run the plain statement. A statement PostgreSQL no longer accepts (after a
     migration changed a column it returns) is prepared afresh: at once outside a transaction, else by the next query.
