@@ -292,8 +292,9 @@ def start_ours(
 
 
 def server_command(server: str, application: str, *, workers: int, port: int, config: Path | None = None) -> list:
-    """gunicorn as the Dockerfile runs it (sync workers, its config), or granian (bench/run.py --server granian):
-    one blocking thread per worker process, as a sync worker, keep-alive and HTTP in Rust."""
+    """gunicorn as the Dockerfile runs it (sync workers, its config); gunicorn's gthread worker (one thread per
+    worker, keep-alive); or granian: one blocking thread per worker process, as a sync worker, keep-alive and HTTP in
+    Rust (bench/run.py --server gthread / granian)."""
     if server == "granian":
         return [
             *(sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers)),
@@ -301,6 +302,8 @@ def server_command(server: str, application: str, *, workers: int, port: int, co
             f"{application.replace(':application', '')}:application",
         ]
     command = [sys.executable, "-m", "gunicorn", application, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if server == "gthread":
+        command += ["--worker-class", "gthread", "--threads", "1", "--keep-alive", "5"]
     return command + ["--config", str(config) if config else "python:simplelogin.gunicorn_conf"]
 
 

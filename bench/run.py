@@ -97,9 +97,10 @@ def main() -> None:
     parser.add_argument(
         "--server",
         nargs="+",
-        choices=["gunicorn", "granian"],
+        choices=["gunicorn", "gthread", "granian"],
         default=["gunicorn"],
-        help="the HTTP server(s) ours runs under: gunicorn as the Dockerfile; granian for comparison",
+        help="the HTTP server(s) ours runs under: gunicorn as the Dockerfile; for comparison, gthread (gunicorn's "
+        "threaded worker, one thread, keep-alive) and granian",
     )
     args = parser.parse_args()
     if args.quick:
