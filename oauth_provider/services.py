@@ -214,7 +214,7 @@ def code_mark_used(*, code: str, client: Client, access_token_id: int | None, to
     """Spend the code once (RFC 6749 4.1.2) and remember what it issued; False when it was already spent.
 
     One UPDATE written out (the ORM's form of it cost more CPU to build than PostgreSQL took to run it), prepared
-    on PostgreSQL: 210 → 120 µs of the database's CPU per exchange, flat over 4,000 exchanges on analyzed tables.
+    on PostgreSQL: 250 → 145 µs of the database's CPU per exchange (bench/statements.py), flat over 4,000 exchanges.
     """
     Grant = get_grant_model()
     prep = lambda name, value: Grant._meta.get_field(name).get_db_prep_value(value, connection)  # noqa: E731
