@@ -7,8 +7,10 @@ from django.db import DatabaseError
 # Per Django connection: the driver connection its statements were prepared on, their names, and a generation
 # (a statement PostgreSQL refused is prepared again under a new name: the old one cannot be dropped mid-transaction).
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-# "cached plan must not change result type" (a migration changed a column), "prepared statement does not exist"
-REPREPARE = {"0A000", "26000"}
+# What a statement prepared before a migration changed a column can meet: "cached plan must not change result type",
+# "column ... is of type X but expression is of type Y" (a parameter's type was inferred from the old column),
+# "operator does not exist" (likewise, in a comparison), and "prepared statement does not exist".
+REPREPARE = {"0A000", "42804", "42883", "26000"}
 
 
 def execute_prepared(cursor, *, name: str, sql: str, params: list, retry: bool = True) -> None:
