@@ -285,6 +285,7 @@ def start_ours(
     try:
         wait_up(server.url, process)
         discover(server)
+        server.paths["health"] = "/health"  # Django, the middleware and one SELECT 1: what any DB-backed view costs
     except BaseException:
         server.stop()
         raise
@@ -376,7 +377,10 @@ ENDPOINTS = {
     "introspection": "introspection",
     "discovery": "discovery",
     "jwks": "JWKS",
+    "health": "Django floor (/health)",
 }
+# The issue's targets: ours' CPU per request at most this many times the peer's.
+TARGETS = {"token": 2, "userinfo": 3, "introspection": 3, "discovery": 1.5, "jwks": 1.5}
 
 
 def wrk_arguments(server: Server, endpoint: str, concurrency: int, codes: Path | None) -> list[str]:
@@ -561,3 +565,37 @@ def table(rows: list[tuple[str, int, str, dict]], reference: str | None) -> str:
             f"| {ratio} | {r['other_cores']:.2f} (max {r['other_max']:.2f}) |"
         )
     return "\n".join(lines)
+
+
+def bounds(rows: list[tuple[str, int, str, dict]], reference: str) -> str:
+    """Each target in ms beside the floor under it: the bare server for discovery and the JWKS, ours' /health
+    (Django, its middleware, one query) for the endpoints that read the database, plus, for the code exchange on
+    PostgreSQL, the backend's CPU for that exchange's statements. Empty without a floor row."""
+    cpu = {(e, c, s): r["cpu_ms"] for e, c, s, r in rows}
+    lines = []
+    for endpoint, concurrency, name, r in rows:
+        peer = cpu.get((endpoint, concurrency, reference))
+        if endpoint not in TARGETS or peer is None or name == reference or name.endswith("-floor"):
+            continue
+        if endpoint in ("discovery", "jwks"):
+            floor_name = next(
+                (s for e, c, s in cpu if e == endpoint and c == concurrency and s.endswith("-floor")), None
+            )
+        else:
+            floor_name = name
+        floor = cpu.get((endpoint if floor_name != name else "health", concurrency, floor_name))
+        if floor is None:
+            continue
+        floor_label = f"{floor_name}{'' if floor_name.endswith('-floor') else ' /health'}"
+        if endpoint == "token" and r["db_ms"]:  # PostgreSQL's own work for the code, the tokens and the commit
+            floor += r["db_ms"]
+            floor_label += f" + the exchange's DB {r['db_ms']:.2f}"
+        target = peer * TARGETS[endpoint]
+        lines.append(
+            f"| {ENDPOINTS[endpoint]} | {concurrency} | {name} | {r['cpu_ms']:.2f} | {target:.2f} "
+            f"({TARGETS[endpoint]:g}× {peer:.2f}) | {floor_label} {floor:.2f} | {floor / target:.2f} |"
+        )
+    if not lines:
+        return ""
+    header = "| endpoint | c | server | CPU ms/req | target ms | floor ms | floor ÷ target |"
+    return "\n".join([header, "|" + "---|" * 7, *lines])

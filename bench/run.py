@@ -137,6 +137,11 @@ def main() -> None:
             output = f"{describe(args, commit=commit)}\nPeer: {peer}.\n\n" + harness.table(
                 rows, reference="oidc-provider"
             )
+            if floors := harness.bounds(rows, reference="oidc-provider"):
+                output += (
+                    "\n\nEach target beside the floor under it (a floor ÷ target above 1: the target is below what"
+                    " the server, or Django with one query, costs before the endpoint does anything):\n\n" + floors
+                )
         print("\n" + output)
         if args.output:
             args.output.write_text(output + "\n")
