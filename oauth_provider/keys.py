@@ -172,9 +172,9 @@ def _publish(signing: jwk.JWK, others: list[jwk.JWK], until: datetime | None, fi
     return _cache
 
 
-def _stat_state(path: Path) -> tuple | None:
+def _stat_state(path: str) -> tuple | None:
     try:
-        found = path.stat()
+        found = os.stat(path)
     except FileNotFoundError:
         return None
     return found.st_ino, found.st_mtime_ns, found.st_size
@@ -187,10 +187,12 @@ def _load_files() -> dict:
     renames the old one into the folder, and dropping a retired key removes a file from it; either changes the
     folder's mtime.
     """
-    primary, retired = signing_key_path(), retired_dir()
-    fingerprint = ("files", str(primary), _stat_state(primary), _stat_state(retired))
+    folder = str(settings.KEYS_DIR)  # plain strings: building two Paths cost more than the two stats
+    primary = os.path.join(folder, PRIMARY_KEY_NAME)
+    fingerprint = ("files", primary, _stat_state(primary), _stat_state(os.path.join(folder, RETIRED_DIR_NAME)))
     if fingerprint == _cache["fingerprint"]:
         return _cache
+    primary = signing_key_path()
     if not primary.exists():
         raise ImproperlyConfigured(f"No signing key at {primary}: run `python manage.py generate_signing_key`.")
     others = [jwk.JWK.from_pem(path.read_bytes()) for path in _retired_paths()]
