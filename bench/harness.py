@@ -586,14 +586,14 @@ def bounds(rows: list[tuple[str, int, str, dict]], reference: str) -> str:
         floor = cpu.get((endpoint if floor_name != name else "health", concurrency, floor_name))
         if floor is None:
             continue
-        floor_label = f"{floor_name}{'' if floor_name.endswith('-floor') else ' /health'}"
+        floor_label = f"{floor_name}{'' if floor_name.endswith('-floor') else ' /health'} {floor:.2f}"
         if endpoint == "token" and r["db_ms"]:  # PostgreSQL's own work for the code, the tokens and the commit
             floor += r["db_ms"]
-            floor_label += f" + the exchange's DB {r['db_ms']:.2f}"
+            floor_label += f" + the exchange's DB {r['db_ms']:.2f} = {floor:.2f}"
         target = peer * TARGETS[endpoint]
         lines.append(
             f"| {ENDPOINTS[endpoint]} | {concurrency} | {name} | {r['cpu_ms']:.2f} | {target:.2f} "
-            f"({TARGETS[endpoint]:g}× {peer:.2f}) | {floor_label} {floor:.2f} | {floor / target:.2f} |"
+            f"({TARGETS[endpoint]:g}× {peer:.2f}) | {floor_label} | {floor / target:.2f} |"
         )
     if not lines:
         return ""
