@@ -285,7 +285,7 @@ def start_ours(
     try:
         wait_up(server.url, process)
         discover(server)
-        server.paths["health"] = "/health"  # Django, the middleware and one SELECT 1: what any DB-backed view costs
+        server.paths["health"] = "/health"  # Django's handler, one middleware, SELECT 1: less than any view
     except BaseException:
         server.stop()
         raise
@@ -569,7 +569,7 @@ def table(rows: list[tuple[str, int, str, dict]], reference: str | None) -> str:
 
 def bounds(rows: list[tuple[str, int, str, dict]], reference: str) -> str:
     """Each target in ms beside the floor under it: the bare server for discovery and the JWKS, ours' /health
-    (Django, its middleware, one query) for the endpoints that read the database, plus, for the code exchange on
+    (Django's handler, our first middleware, one query) for the endpoints that read the database, plus, for the code exchange on
     PostgreSQL, the backend's CPU for that exchange's statements. Empty without a floor row."""
     cpu = {(e, c, s): r["cpu_ms"] for e, c, s, r in rows}
     lines = []
