@@ -106,6 +106,17 @@ def ui_locales_language(request) -> str | None:
     return None
 
 
+def language_choose(request) -> None:
+    """Activate the signed-in person's own language, else the first supported one of the request's `ui_locales`
+    (also called by the authorization view once a request object has put its parameters in the query)."""
+    user = getattr(request, "user", None)
+    language = user.language if user is not None and user.is_authenticated else ""
+    language = language or ui_locales_language(request)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
 class LocaleMiddleware(DjangoLocaleMiddleware):
     """Django's language choice (cookie, Accept-Language), except that the person's own choice wins.
 
@@ -116,12 +127,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         super().process_request(request)
         if MACHINE_ENDPOINTS.match(request.path_info):
             return
-        user = getattr(request, "user", None)
-        language = user.language if user is not None and user.is_authenticated else ""
-        language = language or ui_locales_language(request)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = translation.get_language()
+        language_choose(request)
 
     def process_response(self, request, response):
         if MACHINE_ENDPOINTS.match(request.path_info):

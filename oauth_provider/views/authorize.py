@@ -28,6 +28,7 @@ from oauth_provider.sessions import (
     second_factor_url,
     session_authentication,
 )
+from simplelogin.middleware import language_choose
 
 log = logging.getLogger(__name__)
 SCOPE_LABELS = dict(Scope.choices)
@@ -81,7 +82,8 @@ class AuthorizeView(dot_views.AuthorizationView):
         try:
             query_replace(request, request_objects.request_object_apply(client=client, params=query))
         except request_objects.RequestObjectError:
-            pass  # left in place: rules.py answers invalid_request_object at the validated redirect_uri
+            return  # left in place: rules.py answers invalid_request_object at the validated redirect_uri
+        language_choose(request)  # the object's ui_locales, read too late for the locale middleware
 
     def dispatch(self, request, *args, **kwargs):
         if not self.query_decodable(request):

@@ -58,9 +58,10 @@ def claims_for(app, **extra):
     }
 
 
-def authorize(http, app, token, **query):
+def authorize(http, app, token, HTTP_ACCEPT_LANGUAGE=None, **query):  # noqa: N803 (the test client's spelling)
     params = {"client_id": app.client_id, "response_type": "code", "scope": "openid", "request": token, **query}
-    return http.get(f"/oauth2/authorize?{urlencode(params)}")
+    headers = {"HTTP_ACCEPT_LANGUAGE": HTTP_ACCEPT_LANGUAGE} if HTTP_ACCEPT_LANGUAGE else {}
+    return http.get(f"/oauth2/authorize?{urlencode(params)}", **headers)
 
 
 @pytest.fixture
@@ -416,3 +417,24 @@ def test_a_request_uri_sent_by_post_is_fetched_and_applied(signed_in, ref_app, k
     }
     answer = response_params(_posted(signed_in, params))
     assert answer["state"] == "posted-ref" and "code" in answer
+
+
+def test_ui_locales_inside_the_object_picks_the_consent_pages_language(signed_in, app, key):
+    token = request_object(key, claims_for(app, ui_locales="de fr-CA en"))
+    page = authorize(signed_in, app, token, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="fr"' in page and ">Autoriser</button>" in page
+
+
+def test_the_persons_own_language_still_wins_over_the_objects_ui_locales(signed_in, user, app, key):
+    user.language = "en"
+    user.save()
+    token = request_object(key, claims_for(app, ui_locales="fr"))
+    page = authorize(signed_in, app, token, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ">Allow</button>" in page
+
+
+def test_the_log_in_page_follows_the_objects_ui_locales(client, app, key):
+    response = authorize(client, app, request_object(key, claims_for(app, ui_locales="fr")))
+    assert response.status_code == 302
+    login = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Se connecter</h1>" in login
