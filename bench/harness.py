@@ -581,10 +581,10 @@ def rs256_sign_ms(count: int = 500) -> float:
 
 
 def bounds(rows: list[tuple[str, int, str, dict]], reference: str) -> str:
-    """Each target in ms beside the floor under it: the bare server for discovery and the JWKS, ours' /health
-    (Django's handler, our first middleware, one query) for the endpoints that read the database, with, for the code exchange on
-    PostgreSQL, the backend's CPU for that exchange's statements in place of SELECT 1's, and for every code exchange one RS256 signature (measured here, in this process).
-    Empty without a floor row."""
+    """Each target in ms beside the floor under it: the bare server for discovery and the JWKS; ours' /health
+    (Django's handler, our first middleware, one query) for the endpoints that read the database, where a code
+    exchange on PostgreSQL counts its own statements' backend CPU in place of SELECT 1's, and every code exchange
+    adds one RS256 signature (measured here, in this process). Empty without a floor row."""
     found = {(e, c, s): r for e, c, s, r in rows}
     signature = rs256_sign_ms() if any(e == "token" for e, *_ in rows) else 0.0
     lines = []
