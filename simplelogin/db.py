@@ -1,8 +1,11 @@
 """Server-side prepared statements on PostgreSQL for the hand-written SQL of the hot protocol endpoints."""
 
+import logging
 import weakref
 
 from django.db import DatabaseError
+
+log = logging.getLogger(__name__)
 
 # Per Django connection: the driver connection its statements were prepared on, their names, and a generation
 # (a statement PostgreSQL refused is prepared again under a new name: the old one cannot be dropped mid-transaction).
@@ -39,9 +42,11 @@ def execute_prepared(cursor, *, name: str, sql: str, params: list, retry: bool =
     try:
         cursor.execute(f"EXECUTE {statement} ({', '.join(['%s'] * len(params))})", params)
     except DatabaseError as error:
-        if getattr(error.__cause__, "pgcode", None) not in REPREPARE:
+        code = getattr(error.__cause__, "pgcode", None)
+        if code not in REPREPARE or not retry:  # refused again when freshly prepared: a real error, not the schema
             raise
+        log.warning("PostgreSQL refused prepared statement %s (SQLSTATE %s): preparing it again", statement, code)
         _prepared[wrapper] = (driver, set(), generation + 1)
-        if wrapper.in_atomic_block or not retry:  # an aborted transaction: this query fails, the next prepares anew
+        if wrapper.in_atomic_block:  # an aborted transaction: this query fails, the next one prepares anew
             raise
         execute_prepared(cursor, name=name, sql=sql, params=params, retry=False)
