@@ -106,12 +106,15 @@ def ui_locales_language(request) -> str | None:
     return None
 
 
-def language_choose(request) -> None:
-    """Activate the signed-in person's own language, else the first supported one of the request's `ui_locales`
-    (also called by the authorization view once a request object has put its parameters in the query)."""
+def language_choose(request, *, fallback: bool = False) -> None:
+    """Activate the signed-in person's own language, else the first supported one of the request's `ui_locales`;
+    with `fallback`, else Django's choice (cookie, Accept-Language). The authorization view calls it again once a
+    request object has replaced the query, whose `ui_locales` the middleware may have followed."""
     user = getattr(request, "user", None)
     language = user.language if user is not None and user.is_authenticated else ""
     language = language or ui_locales_language(request)
+    if not language and fallback:
+        language = translation.get_language_from_request(request)
     if language:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

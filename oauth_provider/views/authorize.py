@@ -83,7 +83,7 @@ class AuthorizeView(dot_views.AuthorizationView):
             query_replace(request, request_objects.request_object_apply(client=client, params=query))
         except request_objects.RequestObjectError:
             return  # left in place: rules.py answers invalid_request_object at the validated redirect_uri
-        language_choose(request)  # the object's ui_locales, read too late for the locale middleware
+        language_choose(request, fallback=True)  # the object's ui_locales, read too late for the locale middleware
 
     def dispatch(self, request, *args, **kwargs):
         if not self.query_decodable(request):

@@ -421,8 +421,16 @@ def test_a_request_uri_sent_by_post_is_fetched_and_applied(signed_in, ref_app, k
 
 def test_ui_locales_inside_the_object_picks_the_consent_pages_language(signed_in, app, key):
     token = request_object(key, claims_for(app, ui_locales="de fr-CA en"))
-    page = authorize(signed_in, app, token, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<html lang="fr"' in page and ">Autoriser</button>" in page
+    response = authorize(signed_in, app, token, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert '<html lang="fr"' in page and ">Autoriser</button>" in page and response["Content-Language"] == "fr"
+
+
+def test_the_objects_ui_locales_replaces_the_querys(signed_in, app, key):
+    # OIDC Core 6.3.3: the object's value wins; with no language we speak, the browser's, not the outer query's
+    token = request_object(key, claims_for(app, ui_locales="de"))
+    response = authorize(signed_in, app, token, HTTP_ACCEPT_LANGUAGE="en", ui_locales="fr")
+    assert ">Allow</button>" in response.content.decode() and response["Content-Language"] == "en"
 
 
 def test_the_persons_own_language_still_wins_over_the_objects_ui_locales(signed_in, user, app, key):
